@@ -1,0 +1,38 @@
+# tracker: two commands for a fresh machine (see README):
+#   make demo   install into .venv, create a database under db/, import the bundled example, show the board
+#   make test   install with test extras and run the whole suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_DB := db/demo.db
+DEMO_TODAY ?= 2024-10-15
+
+.PHONY: install demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	TRACKER_DB=sqlite:///$(CURDIR)/$(DEMO_DB) TRACKER_TODAY=$(DEMO_TODAY) bash examples/demo.sh
+
+test: $(STAMP)
+	bash scripts/test-services.sh $(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check tracker tests bench
+	$(BIN)/mypy tracker
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

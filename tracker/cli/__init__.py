@@ -1,0 +1,134 @@
+"""The `tracker` command: a thin typer wrapper over the core. Heavy modules load inside commands."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from tracker.errors import TrackerError
+
+# typer may bundle its own click; reach its exception classes through typer's public names.
+UsageError: type[Exception] = typer.BadParameter.__mro__[1]
+ClickException: type[Exception] = UsageError.__mro__[1]
+
+CLICK_MESSAGES = [
+    ("No such option", "未知选项"),
+    ("No such command", "未知命令"),
+    ("Missing argument", "缺少参数"),
+    ("Missing option", "缺少选项"),
+    ("Invalid value for", "参数值无效"),
+    ("Got unexpected extra argument", "多余的参数"),
+    ("requires an argument", "需要一个值"),
+    ("Option", "选项"),
+    ("is not one of", "不是可选值之一"),
+    ("is not a valid integer", "不是有效的整数"),
+    ("is not a valid float", "不是有效的数字"),
+    ("Did you mean", "是否想用"),
+]
+
+
+def chinese_click_message(message: str) -> str:
+    for en, zh in CLICK_MESSAGES:
+        message = message.replace(en, zh)
+    return message
+
+
+class ChineseGroup(TyperGroup):
+    """Runs the CLI and turns every user error into a Chinese message and exit code 2."""
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                              standalone_mode=False, **extra)
+        except TrackerError as exc:
+            _print_error(exc.message)
+            sys.exit(exc.exit_code)
+        except UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                sys.stdout.write(exc.format_message() + "\n")  # type: ignore[attr-defined]
+                sys.exit(0)
+            ctx = getattr(exc, "ctx", None)
+            hint = f"\n查看帮助：{ctx.command_path} --help" if ctx else ""
+            _print_error(chinese_click_message(exc.format_message()) + hint)  # type: ignore[attr-defined]
+            sys.exit(2)
+        except typer.Abort:
+            _print_error("已中止")
+            sys.exit(1)
+        except ClickException as exc:
+            _print_error(chinese_click_message(exc.format_message()))  # type: ignore[attr-defined]
+            sys.exit(getattr(exc, "exit_code", 1))
+        except KeyboardInterrupt:
+            _print_error("已中止")
+            sys.exit(130)
+        if isinstance(rv, int) and not isinstance(rv, bool):
+            sys.exit(rv)
+        sys.exit(0)
+
+
+def _print_error(message: str) -> None:
+    from tracker.cli import render
+
+    render.error(message)
+
+
+app = typer.Typer(
+    cls=ChineseGroup,
+    help="tracker：把半年工作计划变成可跟踪的督办任务（导入、进展、红黄绿状态、提醒、报告）。",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: str = typer.Option(None, "--db", help="数据库地址或 SQLite 文件路径（覆盖 TRACKER_DB 与配置文件）"),
+    config: str = typer.Option(None, "--config", help="配置文件路径（默认：TRACKER_CONFIG 或当前目录的 config.toml）"),
+    today: str = typer.Option(None, "--today", help="把“今天”固定为某日（YYYY-MM-DD），便于复现；也可用 TRACKER_TODAY"),
+) -> None:
+    ctx.obj = {"db": db, "config": config, "today": today}
+
+
+def context(ctx: typer.Context) -> Any:
+    """The core Context for this invocation (config read and database opened lazily)."""
+    from tracker.context import Context
+
+    root_ctx = ctx.find_root()
+    cached = root_ctx.meta.get("tracker.context")
+    if cached is None:
+        opts = root_ctx.obj or {}
+        cached = Context.load(opts.get("config"), opts.get("db"), opts.get("today"))
+        root_ctx.meta["tracker.context"] = cached
+        root_ctx.call_on_close(cached.close)
+    return cached
+
+
+def _register() -> None:
+    from tracker.cli import db as db_cmd
+    from tracker.cli import misc, task, unit
+
+    app.add_typer(task.app, name="task", help="任务：新增、列表、查看、记录进展、完成、修改")
+    app.add_typer(unit.app, name="unit", help="单位：新增、列表")
+    app.add_typer(db_cmd.app, name="db", help="数据库：升级、备份")
+    misc.register(app)
+    for name in ("plan", "report", "scheduler", "notify"):
+        try:
+            module = __import__(f"tracker.cli.{name}", fromlist=["app"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tracker.cli.{name}":
+                raise
+            continue
+        app.add_typer(module.app, name=name, help=module.HELP)
+
+
+_register()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,197 @@
+"""Terminal rendering: the only module that imports rich."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+STATUS_STYLE = {"绿": "bold green", "黄": "bold yellow", "红": "bold red", "完成": "bold cyan"}
+
+_out: Console | None = None
+_err: Console | None = None
+
+
+def out() -> Console:
+    global _out
+    if _out is None:
+        _out = Console(highlight=False, soft_wrap=False)
+    return _out
+
+
+def err() -> Console:
+    global _err
+    if _err is None:
+        _err = Console(stderr=True, highlight=False)
+    return _err
+
+
+def reset() -> None:
+    """Forget the consoles (CliRunner swaps sys.stdout between invocations)."""
+    global _out, _err
+    _out = _err = None
+
+
+def error(message: str) -> None:
+    reset()
+    err().print(Text("错误：", style="bold red") + Text(message))
+
+
+def info(message: str) -> None:
+    reset()
+    out().print(message, markup=False)
+
+
+def success(message: str) -> None:
+    reset()
+    out().print(Text("✓ ", style="green") + Text(message))
+
+
+def warn(message: str) -> None:
+    reset()
+    err().print(Text("提示：", style="yellow") + Text(message))
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(columns)
+    for r in rows:
+        w.writerow(["" if r.get(c) is None else r.get(c) for c in columns])
+    sys.stdout.write(buf.getvalue())
+
+
+def status_text(status: str) -> Text:
+    return Text(status, style=STATUS_STYLE.get(status, ""))
+
+
+def bar(percent: float, width: int = 10) -> str:
+    filled = int(round(max(0.0, min(100.0, percent)) / 100 * width))
+    return "█" * filled + "░" * (width - filled)
+
+
+def table(title: str | None, columns: list[str], rows: list[list[Any]], **kw: Any) -> None:
+    reset()
+    t = Table(title=title, show_lines=False, **kw)
+    for col in columns:
+        t.add_column(col, overflow="fold")
+    for r in rows:
+        t.add_row(*[c if isinstance(c, Text) else Text("" if c is None else str(c)) for c in r])
+    out().print(t)
+
+
+def task_table(items: list[tuple[Any, int]]) -> None:
+    """Tasks as a table; items are (TaskView, depth) pairs."""
+    rows = []
+    for v, depth in items:
+        goal = "；".join(_target_brief(t) for t in v.targets[:3]) + ("…" if len(v.targets) > 3 else "")
+        rows.append([
+            v.id, v.unit, ("  " * depth) + (v.row["label"] or "") + v.row["title"],
+            v.deadline.isoformat() if v.deadline else "", status_text(v.status),
+            f"{bar(v.completion, 8)} {v.completion:.0f}%", goal,
+        ])
+    table(f"任务（{len(items)} 项）", ["编号", "单位", "任务", "截止", "状态", "进度", "指标"], rows)
+
+
+def _target_brief(t: dict[str, Any]) -> str:
+    from tracker.tasks import fmt_num, target_goal_text
+
+    if t["kind"] == "deadline":
+        return target_goal_text(t)
+    cur = fmt_num(t["current_value"]) if t["current_value"] is not None else "—"
+    return f"{cur}/{target_goal_text(t)}"
+
+
+def task_detail(d: Any) -> None:
+    from tracker.tasks import fmt_num, target_goal_text
+
+    reset()
+    v = d.view
+    c = out()
+    head = Text(f"#{v.id} ", style="bold") + Text((v.row["label"] or "") + v.row["title"], style="bold")
+    c.print(head)
+    c.print(f"单位：{v.unit}    责任人：{v.row['owner'] or '—'}    状态：", status_text(v.status),
+            f"    进度：{bar(v.completion)} {v.completion:.1f}%", markup=False)
+    expected = "—" if v.expected is None else f"{v.expected:.1f}%"
+    c.print(f"周期：{v.start or '—'} 至 {v.deadline or '—'}    序时进度：{expected}"
+            + (f"    完成于：{v.row['done_on']}" if v.row["done_on"] else ""), markup=False)
+    if d.parent:
+        c.print(f"上级任务：#{d.parent['id']} {d.parent['label']}{d.parent['title']}", markup=False)
+    if v.row["text"] and v.row["text"] != v.row["title"]:
+        c.print(Text("内容：", style="dim") + Text(v.row["text"]))
+    if v.targets:
+        rows = []
+        for i, t in enumerate(v.targets, 1):
+            comp = t.get("completion")
+            rows.append([
+                i, {"count": "数量", "percent": "比例", "amount": "金额", "deadline": "时限", "ratio": "比率"}.get(
+                    t["kind"], t["kind"]),
+                t["subject"] or "", t["commitment"] or "",
+                fmt_num(t["current_value"]) if t["kind"] != "deadline" else ("已完成" if v.done else "未完成"),
+                target_goal_text(t), "" if comp is None else f"{comp:.0f}%", t["deadline"] or "", t["quote"] or "",
+            ])
+        table("指标", ["序号", "类型", "对象", "承诺", "当前", "目标", "完成率", "时限", "原文"], rows)
+    if v.children:
+        rows = [[ch.id, (ch.row["label"] or "") + ch.row["title"], status_text(ch.status), f"{ch.completion:.0f}%"]
+                for ch in v.children]
+        table("子任务", ["编号", "任务", "状态", "进度"], rows)
+    log_table(d.log)
+
+
+ACTION_NAMES = {"update": "进展", "done": "完成", "retract": "撤销", "edit": "修改", "reopen": "重开"}
+
+
+def log_table(log: list[dict[str, Any]], title: str = "进展记录") -> None:
+    from tracker.tasks import fmt_num
+
+    if not log:
+        info("（暂无进展记录）")
+        return
+    rows = []
+    for r in log:
+        action = ACTION_NAMES.get(r["action"], r["action"])
+        if r.get("retracted_by"):
+            action += "（已撤销）"
+        value = fmt_num(r["value"]) if r["value"] is not None else (
+            f"{fmt_num(r['percent'])}%" if r["percent"] is not None else "")
+        rows.append([r["id"], r["happened_on"], r["author"] or "", action, value, r["note"] or "",
+                     str(r["recorded_at"])[:19]])
+    table(title, ["记录", "日期", "填报人", "类型", "数值", "说明", "录入时间"], rows)
+
+
+def board_table(summaries: list[Any], today: str) -> None:
+    rows = []
+    tot = {"绿": 0, "黄": 0, "红": 0, "完成": 0}
+    n = 0
+    comp = 0.0
+    for s in summaries:
+        rows.append([s.unit, s.total, Text(str(s.counts["绿"]), style="green"),
+                     Text(str(s.counts["黄"]), style="yellow"), Text(str(s.counts["红"]), style="red"),
+                     Text(str(s.counts["完成"]), style="cyan"), f"{bar(s.completion)} {s.completion:.1f}%"])
+        for k in tot:
+            tot[k] += s.counts[k]
+        n += s.total
+        comp += s.completion * s.total
+    overall = comp / n if n else 0.0
+    rows.append([Text("合计", style="bold"), n, str(tot["绿"]), str(tot["黄"]), str(tot["红"]), str(tot["完成"]),
+                 f"{bar(overall)} {overall:.1f}%"])
+    table(f"督办看板（{today}）", ["单位", "任务", "绿", "黄", "红", "完成", "总体完成度"], rows)
+
+
+def tree(title: str, build: Any) -> None:
+    """Print a rich Tree; build(tree) adds the branches."""
+    reset()
+    t = Tree(title)
+    build(t)
+    out().print(t)

@@ -1,0 +1,236 @@
+"""`tracker task …`: add, list, show, update, done, edit, log."""
+
+from __future__ import annotations
+
+import typer
+
+from tracker.cli import context
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+
+FORMAT_HELP = "输出格式：table（表格）、json 或 csv"
+
+
+def _format(value: str, allowed: tuple[str, ...] = ("table", "json")) -> str:
+    from tracker.errors import InputError
+
+    v = value.strip().lower()
+    if v not in allowed:
+        raise InputError(f"不支持的输出格式：{value}（可选：{'、'.join(allowed)}）")
+    return v
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    title: str = typer.Argument(..., help="任务标题"),
+    unit: str = typer.Option(None, "--unit", "-u", help="所属单位"),
+    parent: str = typer.Option(None, "--parent", help="上级任务编号（作为子任务）"),
+    due: str = typer.Option(None, "--due", help="截止日期 YYYY-MM-DD"),
+    owner: str = typer.Option(None, "--owner", help="责任人"),
+    target: str = typer.Option(None, "--target", help="指标原文，如“建设14家社康机构”“管理率达到100%”"),
+    count: str = typer.Option(None, "--count", help="数量指标，如 14（配合 --measure 家）"),
+    percent: str = typer.Option(None, "--percent", help="比例指标（%），如 100"),
+    amount: str = typer.Option(None, "--amount", help="金额指标，如 300（配合 --measure 亿元）"),
+    measure: str = typer.Option(None, "--measure", help="计量单位：家、个、名、亿元……"),
+    fmt: str = typer.Option("table", "--format", help="输出格式：table 或 json"),
+) -> None:
+    """新增任务（可带指标）。"""
+    from datetime import date
+
+    from tracker import tasks
+    from tracker.cli import render
+    from tracker.context import parse_day
+    from tracker.errors import InputError
+
+    c = context(ctx)
+    fmt = _format(fmt)
+    due_day = parse_day(due, "截止日期") if due else None
+    new: list[tasks.NewTarget] = []
+    if target:
+        start = c.today
+        end = due_day or date(c.today.year, 12, 31)
+        new += tasks.targets_from_phrase(target, start, end)
+    for value, kind, default_measure in ((count, "count", "个"), (percent, "percent", "%"), (amount, "amount", "万元")):
+        if value is not None:
+            x = tasks.parse_number(value, {"count": "--count", "percent": "--percent", "amount": "--amount"}[kind])
+            new.append(tasks.NewTarget(kind=kind, value=x, comparator=">=" if kind != "percent" else "=",
+                                       measure="%" if kind == "percent" else (measure or default_measure),
+                                       deadline=due_day))
+    if measure and not (count or amount):
+        raise InputError("--measure 需与 --count 或 --amount 一起使用")
+    parent_id = tasks.parse_id(parent, "上级任务编号") if parent else None
+    task_id = tasks.add_task(c, title, unit=unit, parent_id=parent_id, due=due_day, owner=owner, targets=new)
+    if fmt == "json":
+        render.print_json(tasks.show_task(c, task_id).view.to_dict())
+    else:
+        render.success(f"已新增任务 #{task_id}：{title.strip()}（{len(new)} 个指标）")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    unit: str = typer.Option(None, "--unit", "-u", help="只看某单位"),
+    status: str = typer.Option(None, "--status", "-s", help="绿|黄|红|完成（或 green|yellow|red|done）"),
+    due_before: str = typer.Option(None, "--due-before", help="截止日期不晚于此日（YYYY-MM-DD）"),
+    search: str = typer.Option(None, "--search", help="在标题和正文中查找"),
+    plan: str = typer.Option(None, "--plan", help="只看某计划（编号）"),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """列出任务及其状态、进度和指标。"""
+    from tracker import tasks
+    from tracker.cli import render
+    from tracker.context import parse_day
+    from tracker.errors import InputError
+    from tracker.status import parse_status
+
+    fmt = _format(fmt, ("table", "json", "csv"))
+    st = None
+    if status:
+        st = parse_status(status)
+        if st is None:
+            raise InputError(f"未知状态：{status}（可选：绿、黄、红、完成，或 green、yellow、red、done）")
+    flt = tasks.TaskFilter(
+        unit=unit, status=st, due_before=parse_day(due_before, "--due-before 日期") if due_before else None,
+        search=search, plan_id=tasks.parse_id(plan, "计划编号") if plan else None,
+    )
+    c = context(ctx)
+    views = tasks.list_tasks(c, flt)
+    if fmt == "json":
+        render.print_json([v.to_dict() for v in views])
+    elif fmt == "csv":
+        cols = ["id", "unit", "label", "title", "deadline", "status", "progress", "expected", "owner", "parent_id"]
+        render.print_csv([v.to_dict() for v in views], cols)
+    else:
+        byid = {v.id: v for v in views}
+        render.task_table([(v, _depth(v, byid)) for v in views])
+
+
+def _depth(v, byid) -> int:  # type: ignore[no-untyped-def]
+    d, p = 0, v.row["parent_id"]
+    while p is not None and p in byid:
+        d += 1
+        p = byid[p].row["parent_id"]
+    return d
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    task_id: str = typer.Argument(..., metavar="ID", help="任务编号"),
+    fmt: str = typer.Option("table", "--format", "-f", help="输出格式：table 或 json"),
+) -> None:
+    """查看任务：指标（当前/目标/完成率）、子任务、进展记录。"""
+    from tracker import tasks
+    from tracker.cli import render
+
+    fmt = _format(fmt)
+    d = tasks.show_task(context(ctx), tasks.parse_id(task_id))
+    if fmt == "json":
+        data = d.view.to_dict()
+        data["text"] = d.view.row["text"]
+        data["log"] = d.log
+        render.print_json(data)
+    else:
+        render.task_detail(d)
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    task_id: str = typer.Argument(..., metavar="ID", help="任务编号"),
+    target: str = typer.Option(None, "--target", "-t", help="指标序号（见 task show；只有一个数值指标时可省略）"),
+    value: str = typer.Option(None, "--value", help="指标的最新累计值"),
+    add: str = typer.Option(None, "--add", help="在当前值上增加"),
+    percent: str = typer.Option(None, "--percent", help="完成百分比（无数值指标的任务）"),
+    note: str = typer.Option(None, "--note", "-m", help="进展说明"),
+    by: str = typer.Option(None, "--by", help="填报人（默认：TRACKER_USER 或登录名）"),
+    on: str = typer.Option(None, "--on", help="进展发生日期（默认今天）"),
+) -> None:
+    """记录一条进展（只追加，不覆盖历史）。"""
+    from tracker import tasks
+    from tracker.cli import render
+    from tracker.context import parse_day
+
+    res = tasks.log_update(
+        context(ctx), tasks.parse_id(task_id),
+        target_index=tasks.parse_id(target, "指标序号") if target else None,
+        value=tasks.parse_number(value, "--value") if value is not None else None,
+        add=tasks.parse_number(add, "--add") if add is not None else None,
+        percent=tasks.parse_number(percent, "--percent") if percent is not None else None,
+        note=note, author=by, on=parse_day(on, "--on 日期") if on else None,
+    )
+    what = ""
+    if res.target is not None and res.value is not None:
+        what = f"：{res.target['subject'] or '指标'} 当前值 {tasks.fmt_num(res.value)}{res.target['measure'] or ''}"
+    elif res.percent is not None:
+        what = f"：完成 {tasks.fmt_num(res.percent)}%"
+    render.success(f"已记录任务 #{res.task_id} 的进展（记录 #{res.update_id}）{what}")
+
+
+@app.command("done")
+def done(
+    ctx: typer.Context,
+    task_id: str = typer.Argument(..., metavar="ID", help="任务编号"),
+    note: str = typer.Option(None, "--note", "-m", help="完成说明"),
+    by: str = typer.Option(None, "--by", help="填报人"),
+    on: str = typer.Option(None, "--on", help="完成日期（默认今天）"),
+) -> None:
+    """标记任务完成。"""
+    from tracker import tasks
+    from tracker.cli import render
+    from tracker.context import parse_day
+
+    tid = tasks.parse_id(task_id)
+    uid = tasks.mark_done(context(ctx), tid, note=note, author=by, on=parse_day(on, "--on 日期") if on else None)
+    if uid is None:
+        render.info(f"任务 #{tid} 已是完成状态，未重复记录")
+    else:
+        render.success(f"任务 #{tid} 已标记完成（记录 #{uid}）")
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    task_id: str = typer.Argument(..., metavar="ID", help="任务编号"),
+    title: str = typer.Option(None, "--title", help="新标题"),
+    due: str = typer.Option(None, "--due", help="新截止日期"),
+    start: str = typer.Option(None, "--start", help="新开始日期"),
+    owner: str = typer.Option(None, "--owner", help="新责任人"),
+    text: str = typer.Option(None, "--text", help="新正文"),
+    label: str = typer.Option(None, "--label", help="新编号，如（三）"),
+    by: str = typer.Option(None, "--by", help="修改人"),
+) -> None:
+    """修改任务（修改会记入进展记录）。"""
+    from tracker import tasks
+    from tracker.cli import render
+    from tracker.context import parse_day
+
+    tid = tasks.parse_id(task_id)
+    said = tasks.edit_task(
+        context(ctx), tid, author=by, title=title, text=text, owner=owner, label=label,
+        deadline=parse_day(due, "--due 日期") if due else None,
+        start_date=parse_day(start, "--start 日期") if start else None,
+    )
+    if said:
+        render.success(f"已修改任务 #{tid}：" + "；".join(said))
+    else:
+        render.info(f"任务 #{tid} 没有变化")
+
+
+@app.command("log")
+def log(
+    ctx: typer.Context,
+    task_id: str = typer.Argument(..., metavar="ID", help="任务编号"),
+    fmt: str = typer.Option("table", "--format", "-f", help="输出格式：table 或 json"),
+) -> None:
+    """查看任务的全部进展记录（含撤销与修改）。"""
+    from tracker import tasks
+    from tracker.cli import render
+
+    fmt = _format(fmt)
+    rows = tasks.task_log(context(ctx), tasks.parse_id(task_id))
+    if fmt == "json":
+        render.print_json(rows)
+    else:
+        render.log_table(rows)

@@ -1,0 +1,87 @@
+"""What every command needs: the configuration, the database, the rules and "today"."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from tracker.config import Config, load_config, resolve_db_url
+from tracker.db import Database
+from tracker.errors import InputError
+from tracker.status import Rules
+
+
+def parse_day(text: str, what: str = "日期") -> date:
+    """Parse YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, YYYY年M月D日) or raise InputError."""
+    s = text.strip()
+    for ch in "/.":
+        s = s.replace(ch, "-")
+    if s.endswith("日"):
+        s = s[:-1]
+    s = s.replace("年", "-").replace("月", "-")
+    try:
+        y, m, d = (int(x) for x in s.split("-"))
+        return date(y, m, d)
+    except (ValueError, TypeError):
+        raise InputError(f"{what}格式无效：{text!r}（应为 YYYY-MM-DD，如 2023-12-31）") from None
+
+
+@dataclass
+class Context:
+    """The settings and database one command runs against."""
+
+    config: Config
+    db_url: str
+    today: date
+    _db: Database | None = field(default=None, repr=False)
+    migrated_copy: str | None = None
+
+    @classmethod
+    def load(cls, config_path: str | None = None, db: str | None = None, today: str | None = None) -> Context:
+        config = load_config(config_path)
+        url = db or os.environ.get("TRACKER_DB") or None
+        db_url = resolve_db_url(url, __import__("pathlib").Path.cwd()) if url else config.database_url
+        day_text = today or os.environ.get("TRACKER_TODAY")
+        if day_text:
+            day = parse_day(day_text, "今天的日期（--today / TRACKER_TODAY）")
+        else:
+            day = datetime.now(ZoneInfo(config.timezone)).date()
+        return cls(config=config, db_url=db_url, today=day)
+
+    @property
+    def db(self) -> Database:
+        """The database, its schema brought to head on first use."""
+        if self._db is None:
+            db = Database(self.db_url, busy_timeout=float(self.config.get("database", "busy_timeout")))
+            self.migrated_copy = db.ensure_schema()
+            self._db = db
+        return self._db
+
+    def database_unmigrated(self) -> Database:
+        return Database(self.db_url, busy_timeout=float(self.config.get("database", "busy_timeout")))
+
+    @property
+    def rules(self) -> Rules:
+        return Rules.from_config(self.config.data["status"])
+
+    def now(self) -> datetime:
+        """Wall-clock time in the configured zone (naive, for storage)."""
+        return datetime.now(ZoneInfo(self.config.timezone)).replace(tzinfo=None)
+
+    @staticmethod
+    def default_author() -> str:
+        return os.environ.get("TRACKER_USER") or _login_name()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "未知"

@@ -1,0 +1,127 @@
+"""The tracked-work model: Unit, Plan, Task, Target, ProgressUpdate (and the notification outbox).
+
+These SQLModel classes define the schema that the alembic revisions create. Hot commands read and
+write the same tables through plain SQL in ``store.py`` so that they start without the ORM.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Unit(SQLModel, table=True):
+    """An office that owns plans and tasks, e.g. 区卫生健康局."""
+
+    __tablename__ = "unit"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True)
+    contact: str | None = None  # mobile number to @-mention in group robots
+    created_at: datetime
+
+
+class Plan(SQLModel, table=True):
+    """One imported or hand-made plan of one unit for one period."""
+
+    __tablename__ = "plan"
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    title: str
+    plan_heading: str | None = None
+    period_start: date
+    period_end: date
+    source_path: str | None = None
+    source_sha256: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Task(SQLModel, table=True):
+    """A plan item (or a hand-made task); sub-items point at their parent."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        Index("ix_task_unit_deadline", "unit_id", "deadline"),
+        Index("ix_task_plan_parent", "plan_id", "parent_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int | None = Field(default=None, foreign_key="plan.id")
+    unit_id: int = Field(foreign_key="unit.id")
+    parent_id: int | None = Field(default=None, foreign_key="task.id", index=True)
+    position: int = 0
+    label: str = ""
+    title: str
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    owner: str | None = None
+    start_date: date | None = None
+    deadline: date | None = None
+    # Derived from the progress log, kept in step with it inside the same transaction.
+    percent: float | None = None
+    done_on: date | None = None
+    last_update_on: date | None = None
+    vanished_at: datetime | None = None  # set when a re-import no longer finds the item
+    created_at: datetime
+    updated_at: datetime
+
+
+class Target(SQLModel, table=True):
+    """A measurable commitment of a task: a count, percent, amount or deadline."""
+
+    __tablename__ = "target"
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    position: int = 0
+    kind: str  # count | percent | amount | deadline | ratio
+    value: float | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    comparator: str = "="  # = >= <= range
+    measure: str | None = None  # 家 个 名 % 亿元 ...
+    subject: str | None = None
+    commitment: str | None = None  # 确保 力争 争取 预计 计划
+    deadline: date | None = None
+    start_value: float | None = None
+    current_value: float | None = None  # latest logged value, derived from the log
+    quote: str | None = None
+
+
+class ProgressUpdate(SQLModel, table=True):
+    """One entry of the append-only progress log; a retraction is a new row pointing at the old."""
+
+    __tablename__ = "progress_update"
+    __table_args__ = (
+        Index("ix_progress_task_recorded", "task_id", "recorded_at"),
+        Index("ix_progress_happened", "happened_on"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id")
+    target_id: int | None = Field(default=None, foreign_key="target.id")
+    action: str = "update"  # update | done | retract
+    value: float | None = None  # target value after the update
+    percent: float | None = None  # for tasks without numeric targets
+    note: str | None = None
+    author: str | None = None
+    happened_on: date
+    recorded_at: datetime
+    retracts_id: int | None = Field(default=None, foreign_key="progress_update.id")
+
+
+class Outbox(SQLModel, table=True):
+    """A notification, written before it is delivered: one per (job, period, channel)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("job", "period", "channel", name="uq_outbox_job_period_channel"),)
+    id: int | None = Field(default=None, primary_key=True)
+    job: str
+    period: str
+    channel: str
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = "pending"  # pending | sending | sent | failed
+    attempts: int = 0
+    last_error: str | None = None
+    claimed_by: str | None = None
+    claimed_at: datetime | None = None
+    created_at: datetime
+    sent_at: datetime | None = None
