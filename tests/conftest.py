@@ -61,6 +61,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return fresh_pg_url(server)
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database with no schema at all (for migration tests)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    server = request.getfixturevalue("pg_server")
+    name = f"e{os.getpid()}_{next(_counter)}"
+    server.admin(f"CREATE DATABASE {name}")
+    return str(server.url(name))
+
+
 @dataclass
 class World:
     """One test's temporary world: its folder, database URL and a CLI runner bound to them."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -39,11 +40,10 @@ def chinese_click_message(message: str) -> str:
 class ChineseGroup(TyperGroup):
     """Runs the CLI and turns every user error into a Chinese message and exit code 2."""
 
-    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
         try:
-            rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
-                              standalone_mode=False, **extra)
+            rv = super().main(*args, **kwargs)
         except TrackerError as exc:
             _print_error(exc.message)
             sys.exit(exc.exit_code)
@@ -64,6 +64,11 @@ class ChineseGroup(TyperGroup):
         except KeyboardInterrupt:
             _print_error("已中止")
             sys.exit(130)
+        except Exception as exc:
+            if os.environ.get("TRACKER_DEBUG") == "1":
+                raise
+            _print_error(f"内部错误：{type(exc).__name__}: {exc}\n（请把此信息反馈给维护者；设置 TRACKER_DEBUG=1 可查看完整堆栈）")
+            sys.exit(1)
         if isinstance(rv, int) and not isinstance(rv, bool):
             sys.exit(rv)
         sys.exit(0)

@@ -19,7 +19,7 @@ def init(ctx: typer.Context) -> None:
     from tracker.db import redact_url
 
     c = context(ctx)
-    c.db  # opening applies the migrations
+    c.db.ensure_schema()  # already applied when opened; a no-op check here
     render.success(f"数据库已就绪：{redact_url(c.db_url)}")
     if c.migrated_copy:
         render.info(f"升级前的副本：{c.migrated_copy}")

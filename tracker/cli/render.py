@@ -81,6 +81,77 @@ def bar(percent: float, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
+KIND_NAMES = {"count": "数量", "percent": "比例", "amount": "金额", "deadline": "时限", "ratio": "比率"}
+
+
+def _spec_text(t: dict[str, Any]) -> str:
+    """One extracted target (eval JSON form) as a short line."""
+    if t["kind"] == "deadline":
+        goal = f"截止 {t.get('date') or t.get('deadline')}"
+    elif t.get("comparator") == "range":
+        goal = f"{t.get('min')}–{t.get('max')}{t.get('unit') or ''}"
+    else:
+        sign = {">=": "≥", "<=": "≤"}.get(t.get("comparator") or "=", "")
+        goal = f"{sign}{t.get('value')}{t.get('unit') or ''}"
+    extra = "".join(f" [{x}]" for x in (t.get("commitment"), t.get("subject")) if x)
+    due = f" （{t['deadline']}）" if t.get("deadline") and t["kind"] != "deadline" else ""
+    return f"{KIND_NAMES.get(t['kind'], t['kind'])} {goal}{due}{extra} «{t.get('quote', '')}»"
+
+
+def plan_tree(doc: dict[str, Any]) -> None:
+    """The parse result as a tree a person can review before importing."""
+    reset()
+    c = out()
+    if not doc.get("units"):
+        c.print("（未识别到任何单位或计划条目）")
+    for u in doc.get("units", []):
+        period = u.get("period") or {}
+        root = Tree(Text(f"{u.get('name') or '（未识别单位）'}", style="bold")
+                    + Text(f"  {u.get('title') or ''}  [{period.get('start')} 至 {period.get('end')}]  "
+                           f"计划部分：{u.get('plan_heading') or '全文'}", style="dim"))
+
+        def add(node: Tree, items: list[dict[str, Any]]) -> None:
+            for it in items:
+                branch = node.add(Text(f"{it.get('label') or ''}{it.get('title') or ''}", style="bold"))
+                for t in it.get("targets") or []:
+                    branch.add(Text(_spec_text(t), style="cyan"))
+                add(branch, it.get("children") or [])
+
+        add(root, u.get("items") or [])
+        c.print(root)
+        n_items = _count_items(u.get("items") or [])
+        n_targets = _count_targets(u.get("items") or [])
+        c.print(f"  共 {n_items} 个条目，{n_targets} 个指标\n")
+
+
+def _count_items(items: list[dict[str, Any]]) -> int:
+    return sum(1 + _count_items(it.get("children") or []) for it in items)
+
+
+def _count_targets(items: list[dict[str, Any]]) -> int:
+    return sum(len(it.get("targets") or []) + _count_targets(it.get("children") or []) for it in items)
+
+
+def import_result(result: Any) -> None:
+    reset()
+    head = "（试运行，未写入）" if result.dry_run else ""
+    rows = []
+    for u in result.units:
+        state = "新计划" if u.new_plan else ("同一文件" if u.same_file else "修订")
+        rows.append([u.unit, u.plan_id if not result.dry_run else "—", state, len(u.created), len(u.updated),
+                     len(u.vanished), u.unchanged, u.targets])
+    table(f"导入 {result.source.rsplit('/', 1)[-1]}{head}",
+          ["单位", "计划", "情况", "新增", "更新", "消失", "未变", "指标"], rows)
+    c = out()
+    for u in result.units:
+        for label, names, style in (("新增", u.created, "green"), ("更新", u.updated, "yellow"),
+                                    ("消失（已标记，进展保留）", u.vanished, "red"), ("恢复", u.revived, "cyan")):
+            if names and (label != "新增" or not u.new_plan):
+                c.print(Text(f"{u.unit} {label}：", style=style) + Text("；".join(names)))
+    if not result.changed:
+        c.print("没有变化：与已导入的内容相同")
+
+
 def table(title: str | None, columns: list[str], rows: list[list[Any]], **kw: Any) -> None:
     reset()
     t = Table(title=title, show_lines=False, **kw)

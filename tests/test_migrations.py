@@ -1,0 +1,107 @@
+"""Alembic revisions: empty → head, previous revision with data → head, and models in step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tracker.db import Database
+from tracker.migrations import HEAD, run_upgrade, script_head
+
+TABLES = {"unit", "plan", "task", "target", "progress_update", "outbox"}
+
+
+def table_names(db: Database) -> set[str]:
+    if db.is_sqlite:
+        rows = db.conn.query("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {r["name"] for r in rows}
+    rows = db.conn.query("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'")
+    db.conn.end_read()
+    return {r["name"] for r in rows}
+
+
+def test_head_constant_matches_alembic():
+    assert HEAD == script_head()
+
+
+def test_empty_database_to_head(empty_db_url):
+    db = Database(empty_db_url)
+    assert db.current_revision() is None
+    assert db.ensure_schema() is None  # nothing to copy aside in an empty database
+    assert db.current_revision() == HEAD
+    assert TABLES <= table_names(db)
+    db.close()
+
+
+def fill_first_revision(db: Database) -> None:
+    """Rows written with the 0001 schema (units had no contact column then)."""
+    c = db.conn
+    now = "2023-07-01 09:00:00.000000"
+    with c.transaction():
+        for i in range(3):
+            c.execute("INSERT INTO unit (name, created_at) VALUES (:n, :t)", n=f"单位{i}", t=now)
+        c.execute("INSERT INTO plan (unit_id, title, period_start, period_end, created_at, updated_at) "
+                  "VALUES (1, '计划', '2023-07-01', '2023-12-31', :t, :t)", t=now)
+        for i in range(10):
+            c.execute("INSERT INTO task (plan_id, unit_id, title, created_at, updated_at) "
+                      "VALUES (1, 1, :title, :t, :t)", title=f"任务{i}", t=now)
+            c.execute("INSERT INTO target (task_id, kind, value, comparator) VALUES (:k, 'count', 14, '=')", k=i + 1)
+            c.execute("INSERT INTO progress_update (task_id, target_id, action, value, happened_on, recorded_at) "
+                      "VALUES (:k, :k, 'update', 3, '2023-08-01', :t)", k=i + 1, t=now)
+
+
+def counts(db: Database) -> dict[str, int]:
+    out = {t: int(db.conn.scalar(f"SELECT count(*) FROM {t}")) for t in ("unit", "plan", "task", "target",
+                                                                          "progress_update")}
+    db.conn.end_read()
+    return out
+
+
+def test_previous_revision_with_data_to_head(empty_db_url, tmp_path):
+    db = Database(empty_db_url)
+    run_upgrade(db, "0001")
+    assert db.current_revision() == "0001"
+    fill_first_revision(db)
+    before = counts(db)
+    copy = db.upgrade(backup_dir=tmp_path / "backups")
+    db = Database(empty_db_url)
+    assert db.current_revision() == HEAD
+    assert counts(db) == before == {"unit": 3, "plan": 1, "task": 10, "target": 10, "progress_update": 10}
+    assert db.conn.scalar("SELECT count(*) FROM unit WHERE contact IS NULL") == 3
+    db.conn.end_read()
+    if db.is_sqlite:
+        assert copy is not None and Path(copy).exists()
+        saved = Database(f"sqlite:///{copy}")
+        assert saved.current_revision() == "0001"
+        assert counts(saved) == before
+        saved.close()
+    else:
+        assert copy is None
+    db.close()
+
+
+def test_models_and_revisions_define_the_same_schema(tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import tracker.models  # noqa: F401
+
+    db = Database(f"sqlite:///{tmp_path / 'm.db'}")
+    db.ensure_schema()
+    with db.engine().connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    # SQLite reports VARCHAR for sqlmodel's AutoString; type differences are not compared by default.
+    assert diffs == []
+    db.close()
+
+
+def test_cli_upgrade_reports_copy(sqlite_world):
+    w = sqlite_world
+    db = Database(w.db_url)
+    run_upgrade(db, "0001")
+    fill_first_revision(db)
+    db.close()
+    out = w.run("db", "upgrade").output
+    assert "0001 → " + HEAD in out
+    assert "升级前的副本" in out
+    assert "已是最新版本" in w.run("db", "upgrade").output
