@@ -44,7 +44,6 @@ class Connection:
             self._raw = sqlite3.connect(
                 db.sqlite_path, timeout=db.busy_timeout, isolation_level=None, check_same_thread=False
             )
-            self._raw.row_factory = sqlite3.Row
             self._raw.execute(f"PRAGMA busy_timeout = {int(db.busy_timeout * 1000)}")
             self._raw.execute("PRAGMA foreign_keys = ON")
             self._raw.execute("PRAGMA journal_mode = WAL")
@@ -57,7 +56,10 @@ class Connection:
     def query(self, sql: str, **params: Any) -> list[dict[str, Any]]:
         if self.is_sqlite:
             cur = self._raw.execute(sql, {k: _adapt(v) for k, v in params.items()})
-            return [dict(r) for r in cur.fetchall()]
+            if cur.description is None:
+                return []
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
         from sqlalchemy import text
 
         result = self._sa.execute(text(sql), params)

@@ -94,6 +94,8 @@ class ProgressUpdate(SQLModel, table=True):
     __table_args__ = (
         Index("ix_progress_task_recorded", "task_id", "recorded_at"),
         Index("ix_progress_happened", "happened_on"),
+        Index("ix_progress_target", "target_id"),
+        Index("ix_progress_retracts", "retracts_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id")

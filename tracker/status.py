@@ -89,14 +89,18 @@ def task_completion(
     percent: float | None,
     children: list[float],
     done: bool,
+    measured: bool = False,
 ) -> float:
-    """Completion of one task from its targets, logged percent or children's completions."""
+    """Completion of one task from its targets, logged percent or children's completions.
+
+    With ``measured`` the targets already carry their ``completion`` (computed once by the caller).
+    """
     if done:
         return 100.0
-    measured = [c for t in targets if t.get("kind") in NUMERIC_KINDS
-                if (c := target_completion(t)) is not None]
-    if measured:
-        return sum(measured) / len(measured)
+    parts = [c for t in targets if t.get("kind") in NUMERIC_KINDS
+             if (c := (t.get("completion") if measured else target_completion(t))) is not None]
+    if parts:
+        return sum(parts) / len(parts)
     if percent is not None:
         return clamp(percent)
     if children:

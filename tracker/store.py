@@ -16,6 +16,16 @@ TASK_COLUMNS = """
     k.created_at, k.updated_at, u.name AS unit, p.period_start, p.period_end, p.title AS plan_title
 """
 TASK_FROM = "task k JOIN unit u ON u.id = k.unit_id LEFT JOIN plan p ON p.id = k.plan_id"
+# What status computation needs, without the long text columns (board, reports' counts).
+TASK_COLUMNS_LIGHT = """
+    k.id, k.plan_id, k.unit_id, k.parent_id, k.position, k.label, k.title, '' AS text, k.owner,
+    k.start_date, k.deadline, k.percent, k.done_on, k.last_update_on, k.vanished_at,
+    k.created_at, k.updated_at, u.name AS unit, p.period_start, p.period_end, p.title AS plan_title
+"""
+TARGET_COLUMNS_LIGHT = """
+    t.id, t.task_id, t.position, t.kind, t.value, t.min_value, t.max_value, t.comparator,
+    t.measure, NULL AS subject, t.commitment, t.deadline, t.start_value, t.current_value, NULL AS quote
+"""
 TARGET_COLUMNS = """
     t.id, t.task_id, t.position, t.kind, t.value, t.min_value, t.max_value, t.comparator,
     t.measure, t.subject, t.commitment, t.deadline, t.start_value, t.current_value, t.quote
@@ -92,18 +102,22 @@ def _task_filter(
 
 
 def task_rows(
-    c: Connection, unit_id: int | None = None, plan_id: int | None = None, include_vanished: bool = False
+    c: Connection, unit_id: int | None = None, plan_id: int | None = None, include_vanished: bool = False,
+    light: bool = False,
 ) -> list[dict[str, Any]]:
     where, params = _task_filter(unit_id, plan_id, include_vanished)
-    return c.query(f"SELECT {TASK_COLUMNS} FROM {TASK_FROM}{where} ORDER BY k.unit_id, k.plan_id, k.position, k.id",
+    cols = TASK_COLUMNS_LIGHT if light else TASK_COLUMNS
+    return c.query(f"SELECT {cols} FROM {TASK_FROM}{where} ORDER BY k.unit_id, k.plan_id, k.position, k.id",
                    **params)
 
 
 def target_rows(
-    c: Connection, unit_id: int | None = None, plan_id: int | None = None, include_vanished: bool = False
+    c: Connection, unit_id: int | None = None, plan_id: int | None = None, include_vanished: bool = False,
+    light: bool = False,
 ) -> list[dict[str, Any]]:
     where, params = _task_filter(unit_id, plan_id, include_vanished)
-    return c.query(f"SELECT {TARGET_COLUMNS} FROM target t JOIN task k ON k.id = t.task_id{where} "
+    cols = TARGET_COLUMNS_LIGHT if light else TARGET_COLUMNS
+    return c.query(f"SELECT {cols} FROM target t JOIN task k ON k.id = t.task_id{where} "
                    "ORDER BY t.task_id, t.position, t.id", **params)
 
 
@@ -246,3 +260,9 @@ def latest_notes(c: Connection) -> dict[int, dict[str, Any]]:
 def count_rows(c: Connection, table: str) -> int:
     assert table in {"unit", "plan", "task", "target", "progress_update", "outbox"}
     return int(c.scalar(f"SELECT count(*) FROM {table}"))
+
+
+# -- reports (weekly and year-end) -------------------------------------------------------------
+
+
+# -- notification outbox -------------------------------------------------------------------------

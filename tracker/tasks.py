@@ -14,12 +14,20 @@ from tracker.db import Connection
 from tracker.errors import InputError, NotFoundError
 
 
+_DATES: dict[str, date] = {}
+
+
 def to_date(value: Any) -> date | None:
+    """A date from an ISO string (cached: the same few dates recur across thousands of rows)."""
     if value is None or value == "":
         return None
     if isinstance(value, date):
         return value
-    return date.fromisoformat(str(value)[:10])
+    key = str(value)[:10]
+    d = _DATES.get(key)
+    if d is None:
+        d = _DATES[key] = date.fromisoformat(key)
+    return d
 
 
 def fmt_num(x: float | None) -> str:
@@ -144,7 +152,8 @@ def build_views(
             d = to_date(t["deadline"])
             if d is not None and d < today and (t["completion"] or 0) < 100:
                 overdue_target = True
-        v.completion = st.task_completion(v.targets, r["percent"], [c.completion for c in v.children], v.done)
+        v.completion = st.task_completion(v.targets, r["percent"], [c.completion for c in v.children], v.done,
+                                          measured=True)
         v.expected = st.expected_progress(v.start, v.deadline, today)
         v.status = st.task_status(v.completion, v.start, v.deadline, today, rules, v.done, overdue_target)
 
@@ -154,10 +163,11 @@ def build_views(
 
 
 def load_views(
-    c: Connection, ctx: Context, unit_id: int | None = None, plan_id: int | None = None
+    c: Connection, ctx: Context, unit_id: int | None = None, plan_id: int | None = None, light: bool = False
 ) -> dict[int, TaskView]:
-    rows = store.task_rows(c, unit_id=unit_id, plan_id=plan_id)
-    targets = store.target_rows(c, unit_id=unit_id, plan_id=plan_id)
+    """Views of the tasks in scope; ``light`` leaves out task text and target quotes."""
+    rows = store.task_rows(c, unit_id=unit_id, plan_id=plan_id, light=light)
+    targets = store.target_rows(c, unit_id=unit_id, plan_id=plan_id, light=light)
     return build_views(rows, targets, ctx.today, ctx.rules)
 
 
@@ -285,7 +295,7 @@ def summarize(views: list[TaskView]) -> dict[str, UnitSummary]:
 
 def board(ctx: Context) -> list[UnitSummary]:
     def run(c: Connection) -> list[UnitSummary]:
-        views = load_views(c, ctx)
+        views = load_views(c, ctx, light=True)
         sums = summarize(list(views.values()))
         return [sums.get(u["name"]) or UnitSummary(u["name"], {k: 0 for k in st.STATUSES}, 0, 0.0)
                 for u in store.units(c)]

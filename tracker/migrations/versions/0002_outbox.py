@@ -1,4 +1,4 @@
-"""notification outbox (one row per job, period and channel) and unit contacts
+"""notification outbox (one row per job, period and channel), unit contacts, log indexes
 
 Revision ID: 0002
 Revises: 0001
@@ -31,6 +31,9 @@ def upgrade() -> None:
         sa.Column("sent_at", sa.DateTime, nullable=True),
         sa.UniqueConstraint("job", "period", "channel", name="uq_outbox_job_period_channel"),
     )
+    # Lookups of a target's or a retracted row's log entries (re-import, undo, reports).
+    op.create_index("ix_progress_target", "progress_update", ["target_id"])
+    op.create_index("ix_progress_retracts", "progress_update", ["retracts_id"])
     # Units gain a contact (mobile number) to @-mention in group robots; existing rows keep NULL.
     with op.batch_alter_table("unit") as batch:
         batch.add_column(sa.Column("contact", sa.String, nullable=True))
@@ -38,5 +41,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("outbox")
+    op.drop_index("ix_progress_retracts", "progress_update")
+    op.drop_index("ix_progress_target", "progress_update")
     with op.batch_alter_table("unit") as batch:
         batch.drop_column("contact")

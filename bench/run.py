@@ -1,0 +1,144 @@
+"""`make bench`: speed figures for tracker, printed as one table.
+
+Builds scratch databases (10,000 tasks, 30,000 targets, 100,000 progress updates over 40 units;
+optionally 1,000,000 updates and a PostgreSQL copy) and times whole `tracker` processes, the
+median of several runs each, against the goals in the issues. Nothing here is a test: it
+prints figures and marks each against its goal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = str(Path(sys.executable).parent / "tracker")
+sys.path.insert(0, str(ROOT))
+
+ROWS: list[tuple[str, str, float | None, float | None, str]] = []
+
+
+def record(section: str, what: str, seconds: float | None, goal: float | None, note: str = "") -> None:
+    ROWS.append((section, what, seconds, goal, note))
+    mark = "" if seconds is None or goal is None else ("  ok" if seconds <= goal else "  SLOW")
+    shown = "—" if seconds is None else f"{seconds:.3f}s"
+    print(f"  {section:<10} {what:<48} {shown:>9}  goal {goal if goal is not None else '—'}{mark} {note}",
+          flush=True)
+
+
+def median_run(args: list[str], env: dict[str, str], runs: int = 5, cwd: Path | None = None) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        r = subprocess.run([BIN, *args], env=env, cwd=cwd, capture_output=True, text=True)
+        times.append(time.perf_counter() - t0)
+        if r.returncode != 0:
+            raise SystemExit(f"tracker {' '.join(args)} failed: {r.stderr[-500:]}")
+    return statistics.median(times)
+
+
+def build_database(url: str, tasks: int = 10_000, targets_per_task: int = 3, updates: int = 100_000,
+                   units: int = 40, seed: int = 7) -> None:
+    """Fill a migrated database directly with SQL (the CLI would take minutes for this much)."""
+    from tracker.db import Database
+
+    rnd = random.Random(seed)
+    db = Database(url)
+    db.ensure_schema()
+    c = db.conn
+    now = datetime(2023, 10, 9, 9, 0, 0)
+    start, end = date(2023, 7, 1), date(2023, 12, 31)
+    with c.transaction():
+        for u in range(units):
+            c.execute("INSERT INTO unit (id, name, created_at) VALUES (:id, :n, :t)", id=u + 1, n=f"第{u + 1:02d}单位",
+                      t=now)
+            c.execute("INSERT INTO plan (id, unit_id, title, period_start, period_end, created_at, updated_at) "
+                      "VALUES (:id, :id, :title, :s, :e, :t, :t)", id=u + 1, title=f"第{u + 1:02d}单位下半年工作计划",
+                      s=start, e=end, t=now)
+        target_id = 0
+        for k in range(tasks):
+            unit = k % units + 1
+            half = tasks // 2  # the first half are plan items, the second half their sub-items
+            parent = None if k < half else ((k - half) // units % (half // units)) * units + unit
+            c.execute("INSERT INTO task (id, plan_id, unit_id, parent_id, position, label, title, text, created_at, "
+                      "updated_at) VALUES (:id, :p, :p, :par, :pos, :label, :title, :text, :t, :t)",
+                      id=k + 1, p=unit, par=parent, pos=k, label=f"（{k % 12 + 1}）", title=f"重点任务{k + 1}",
+                      text=f"推进第{k + 1}项重点工作，年底前完成建设任务。", t=now)
+            for j in range(targets_per_task):
+                target_id += 1
+                c.execute("INSERT INTO target (id, task_id, position, kind, value, comparator, measure, deadline, "
+                          "quote) VALUES (:id, :k, :j, :kind, :v, '>=', :m, :d, :q)", id=target_id, k=k + 1, j=j,
+                          kind="count" if j < 2 else "percent", v=rnd.randint(5, 100) if j < 2 else 100,
+                          m="个" if j < 2 else "%", d=end, q=f"完成{j + 1}项")
+        n_targets = target_id
+        for i in range(updates):
+            t = rnd.randint(1, n_targets)
+            task = (t - 1) // targets_per_task + 1
+            day = start + timedelta(days=rnd.randint(0, 100))
+            c.execute("INSERT INTO progress_update (task_id, target_id, action, value, note, author, happened_on, "
+                      "recorded_at) VALUES (:k, :t, 'update', :v, :n, :a, :d, :r)", k=task, t=t,
+                      v=rnd.randint(0, 100), n=f"进展说明{i}", a=f"填报人{i % 50}", d=day,
+                      r=now - timedelta(seconds=updates - i))
+        c.execute("UPDATE target SET current_value = (SELECT pu.value FROM progress_update pu WHERE pu.target_id = "
+                  "target.id ORDER BY pu.happened_on DESC, pu.id DESC LIMIT 1)")
+        c.execute("UPDATE task SET last_update_on = (SELECT max(pu.happened_on) FROM progress_update pu "
+                  "WHERE pu.task_id = task.id)")
+    db.close()
+
+
+def section_commands(name: str, url: str, env: dict[str, str], runs: int) -> None:
+    env = {**env, "TRACKER_DB": url, "TRACKER_TODAY": "2023-10-09", "TRACKER_USER": "bench"}
+    record(name, "tracker --help", median_run(["--help"], env, runs), 0.15)
+    record(name, "tracker task list --unit 第07单位", median_run(["task", "list", "--unit", "第07单位"], env, runs), 0.3)
+    record(name, "tracker board", median_run(["board"], env, runs), 0.3)
+    record(name, "tracker task show 4321", median_run(["task", "show", "4321"], env, runs), 0.3)
+    record(name, "tracker task update 4321 --add 1", median_run(
+        ["task", "update", "4321", "--target", "1", "--add", "1", "--note", "基准测试"], env, runs), 0.3)
+    for kind, args in (("weekly", ["report", "weekly", "--format", "md", "-o"]),
+                       ("yearend", ["report", "yearend", "--year", "2023", "--format", "md", "-o"])):
+        out = Path(tempfile.mkdtemp()) / f"{kind}.md"
+        try:
+            record(name, f"tracker report {kind} (md)", median_run([*args, str(out)], env, max(1, runs // 2)), 3.0)
+        except SystemExit as exc:
+            record(name, f"tracker report {kind}", None, 3.0, f"not available: {str(exc)[:60]}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="skip the 1,000,000-update and PostgreSQL sections")
+    a = ap.parse_args()
+    env = {k: v for k, v in os.environ.items() if k not in ("TRACKER_CONFIG",)}
+    work = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+    print(f"scratch folder: {work}")
+    print("building 10,000 tasks / 30,000 targets / 100,000 updates over 40 units …", flush=True)
+    url = f"sqlite:///{work / 'bench.db'}"
+    t0 = time.perf_counter()
+    build_database(url)
+    print(f"  built in {time.perf_counter() - t0:.1f}s")
+    section_commands("sqlite", url, env, a.runs)
+    for fn in EXTRA:
+        fn(work, env, a)
+    print("\nsummary")
+    print(f"  {'section':<10} {'what':<48} {'time':>9}  goal")
+    for section, what, sec, goal, note in ROWS:
+        shown = "—" if sec is None else f"{sec:.3f}s"
+        verdict = "" if sec is None or goal is None else ("ok" if sec <= goal else "SLOW")
+        print(f"  {section:<10} {what:<48} {shown:>9}  {goal if goal is not None else '—'} {verdict} {note}")
+
+
+EXTRA: list[Callable[[Path, dict[str, str], argparse.Namespace], None]] = []
+
+if __name__ == "__main__":
+    import bench.sections  # noqa: F401  (registers the other issues' sections in EXTRA)
+
+    main()
