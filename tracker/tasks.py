@@ -13,7 +13,6 @@ from tracker.context import Context
 from tracker.db import Connection
 from tracker.errors import InputError, NotFoundError
 
-
 _DATES: dict[str, date] = {}
 
 
