@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tracker.db import Database
 from tracker.migrations import HEAD, run_upgrade, script_head
 
@@ -56,10 +58,11 @@ def counts(db: Database) -> dict[str, int]:
     return out
 
 
-def test_previous_revision_with_data_to_head(empty_db_url, tmp_path):
+@pytest.mark.parametrize("start", ["0001", "0002"])
+def test_previous_revision_with_data_to_head(empty_db_url, tmp_path, start):
     db = Database(empty_db_url)
-    run_upgrade(db, "0001")
-    assert db.current_revision() == "0001"
+    run_upgrade(db, start)
+    assert db.current_revision() == start
     fill_first_revision(db)
     before = counts(db)
     copy = db.upgrade(backup_dir=tmp_path / "backups")
@@ -71,7 +74,7 @@ def test_previous_revision_with_data_to_head(empty_db_url, tmp_path):
     if db.is_sqlite:
         assert copy is not None and Path(copy).exists()
         saved = Database(f"sqlite:///{copy}")
-        assert saved.current_revision() == "0001"
+        assert saved.current_revision() == start
         assert counts(saved) == before
         saved.close()
     else:
@@ -102,6 +105,6 @@ def test_cli_upgrade_reports_copy(sqlite_world):
     fill_first_revision(db)
     db.close()
     out = w.run("db", "upgrade").output
-    assert "0001 → " + HEAD in out
+    assert f"0001 → {HEAD}" in out
     assert "升级前的副本" in out
     assert "已是最新版本" in w.run("db", "upgrade").output

@@ -62,6 +62,10 @@ class Task(SQLModel, table=True):
     done_on: date | None = None
     last_update_on: date | None = None
     vanished_at: datetime | None = None  # set when a re-import no longer finds the item
+    # Rollups kept in step with targets, log and children (NULL: not computed yet).
+    completion: float | None = None
+    open_target_due: date | None = None  # earliest deadline of a target not yet met
+    targets_deadline: date | None = None  # latest deadline among the targets
     created_at: datetime
     updated_at: datetime
 

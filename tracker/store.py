@@ -13,6 +13,7 @@ from tracker.db import Connection
 TASK_COLUMNS = """
     k.id, k.plan_id, k.unit_id, k.parent_id, k.position, k.label, k.title, k.text, k.owner,
     k.start_date, k.deadline, k.percent, k.done_on, k.last_update_on, k.vanished_at,
+    k.completion, k.open_target_due, k.targets_deadline,
     k.created_at, k.updated_at, u.name AS unit, p.period_start, p.period_end, p.title AS plan_title
 """
 TASK_FROM = "task k JOIN unit u ON u.id = k.unit_id LEFT JOIN plan p ON p.id = k.plan_id"
@@ -20,6 +21,7 @@ TASK_FROM = "task k JOIN unit u ON u.id = k.unit_id LEFT JOIN plan p ON p.id = k
 TASK_COLUMNS_LIGHT = """
     k.id, k.plan_id, k.unit_id, k.parent_id, k.position, k.label, k.title, '' AS text, k.owner,
     k.start_date, k.deadline, k.percent, k.done_on, k.last_update_on, k.vanished_at,
+    k.completion, k.open_target_due, k.targets_deadline,
     k.created_at, k.updated_at, u.name AS unit, p.period_start, p.period_end, p.title AS plan_title
 """
 TARGET_COLUMNS_LIGHT = """
@@ -121,6 +123,15 @@ def target_rows(
                    "ORDER BY t.task_id, t.position, t.id", **params)
 
 
+def top_level_rollups(c: Connection) -> list[dict[str, Any]]:
+    """What the board needs of each current top-level task: its stored rollups and dates."""
+    return c.query(
+        "SELECT k.id, k.parent_id, k.start_date, k.deadline, k.done_on, k.completion, k.open_target_due, "
+        "k.targets_deadline, k.created_at, u.name AS unit, p.period_start, p.period_end "
+        f"FROM {TASK_FROM} WHERE k.parent_id IS NULL AND k.vanished_at IS NULL"
+    )
+
+
 def task(c: Connection, task_id: int) -> dict[str, Any] | None:
     return c.one(f"SELECT {TASK_COLUMNS} FROM {TASK_FROM} WHERE k.id = :id", id=task_id)
 
@@ -165,6 +176,32 @@ def next_position(c: Connection, plan_id: int | None, parent_id: int | None, uni
         "AND coalesce(plan_id, 0) = coalesce(:p, 0) AND coalesce(parent_id, 0) = coalesce(:par, 0)",
         u=unit_id, p=plan_id, par=parent_id,
     ))
+
+
+def ancestor_ids(c: Connection, task_id: int) -> list[int]:
+    """The task's parent, grandparent … up to its top-level task."""
+    rows = c.query(
+        "WITH RECURSIVE up(id, parent_id, depth) AS ("
+        " SELECT id, parent_id, 0 FROM task WHERE id = :id"
+        " UNION ALL SELECT k.id, k.parent_id, up.depth + 1 FROM task k JOIN up ON k.id = up.parent_id)"
+        " SELECT id FROM up WHERE depth > 0 ORDER BY depth", id=task_id,
+    )
+    return [int(r["id"]) for r in rows]
+
+
+def rollup_inputs(c: Connection, task_id: int) -> dict[str, Any] | None:
+    return c.one("SELECT id, percent, done_on FROM task WHERE id = :id" + c.for_update, id=task_id)
+
+
+def child_rollups(c: Connection, task_id: int) -> list[dict[str, Any]]:
+    """A task's current (not vanished) children with their stored completion."""
+    return c.query("SELECT id, completion FROM task WHERE parent_id = :id AND vanished_at IS NULL ORDER BY id",
+                   id=task_id)
+
+
+def set_rollup(c: Connection, task_id: int, completion: float, open_target_due: Any, targets_deadline: Any) -> None:
+    c.execute("UPDATE task SET completion = :c, open_target_due = :o, targets_deadline = :d WHERE id = :id",
+              c=completion, o=open_target_due, d=targets_deadline, id=task_id)
 
 
 def plan_task_rows(c: Connection, plan_id: int) -> list[dict[str, Any]]:
@@ -263,6 +300,20 @@ def count_rows(c: Connection, table: str) -> int:
 
 
 # -- reports (weekly and year-end) -------------------------------------------------------------
+def report_log(c: Connection, until: str, unit_id: int | None = None) -> list[dict[str, Any]]:
+    """Every effective log row (update/done/reopen, not retracted) up to ``until``, in replay order.
+
+    One bulk query: reports rebuild past states, latest notes and the week's updates from it.
+    """
+    join = " JOIN task k ON k.id = pu.task_id AND k.unit_id = :unit_id" if unit_id is not None else ""
+    return c.query(
+        "SELECT pu.id, pu.task_id, pu.target_id, pu.action, pu.value, pu.percent, pu.note, pu.author, "
+        f"pu.happened_on, pu.recorded_at FROM progress_update pu{join} "
+        "WHERE pu.action IN ('update', 'done', 'reopen') AND pu.happened_on <= :until "
+        "AND NOT EXISTS (SELECT 1 FROM progress_update r WHERE r.retracts_id = pu.id) "
+        "ORDER BY pu.happened_on, pu.recorded_at, pu.id", until=until, unit_id=unit_id,
+    )
+
 
 
 # -- notification outbox -------------------------------------------------------------------------

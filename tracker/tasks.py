@@ -62,6 +62,8 @@ class TaskView:
     start: date | None = None
     deadline: date | None = None
     done: bool = False
+    open_target_due: date | None = None
+    targets_deadline: date | None = None
 
     @property
     def id(self) -> int:
@@ -119,41 +121,64 @@ def target_dict(t: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def build_views(
-    rows: list[dict[str, Any]], targets: list[dict[str, Any]], today: date, rules: st.Rules
-) -> dict[int, TaskView]:
-    """Compute every task's completion and status; children are computed before parents."""
-    by_task: dict[int, list[dict[str, Any]]] = {}
+def rollup(row: dict[str, Any], targets: list[dict[str, Any]], children: list[float]) -> tuple[
+        float, date | None, date | None]:
+    """A task's completion, earliest unmet target deadline and latest target deadline.
+
+    Also sets each target's ``completion``. The same function feeds live views and the stored
+    rollup columns, so the two cannot disagree in how they count.
+    """
+    done = row["done_on"] is not None
+    open_due: date | None = None
+    latest: date | None = None
     for t in targets:
+        t["completion"] = st.target_completion(t, done)
+        d = to_date(t["deadline"])
+        if d is not None:
+            latest = d if latest is None or d > latest else latest
+            if (t["completion"] or 0) < 100 and (open_due is None or d < open_due):
+                open_due = d
+    completion = st.task_completion(targets, row["percent"], children, done, measured=True)
+    return completion, open_due, latest
+
+
+def build_views(
+    rows: list[dict[str, Any]], targets: list[dict[str, Any]] | None, today: date, rules: st.Rules
+) -> dict[int, TaskView]:
+    """Compute every task's completion and status; children are computed before parents.
+
+    With ``targets`` None the stored rollup columns are used instead of the targets (every row
+    must then have them; see ``load_views``).
+    """
+    by_task: dict[int, list[dict[str, Any]]] = {}
+    for t in targets or []:
         by_task.setdefault(int(t["task_id"]), []).append(t)
     views = {int(r["id"]): TaskView(row=r, targets=by_task.get(int(r["id"]), [])) for r in rows}
-    for v in views.values():
-        parent = v.row["parent_id"]
-        if parent is not None and parent in views:
-            views[parent].children.append(v)
-    done_ids: set[int] = set()
+    if targets is not None:
+        for v in views.values():
+            parent = v.row["parent_id"]
+            if parent is not None and parent in views:
+                views[parent].children.append(v)
+    computed: set[int] = set()
 
     def compute(v: TaskView) -> None:
-        if v.id in done_ids:
+        if v.id in computed:
             return
-        done_ids.add(v.id)
-        for ch in v.children:
-            compute(ch)
+        computed.add(v.id)
         r = v.row
+        if targets is None:
+            completion, open_due, latest = r["completion"], to_date(r["open_target_due"]), to_date(r["targets_deadline"])
+        else:
+            for ch in v.children:
+                compute(ch)
+            completion, open_due, latest = rollup(r, v.targets, [c.completion for c in v.children])
         v.done = r["done_on"] is not None
-        target_deadlines = [d for t in v.targets if (d := to_date(t["deadline"]))]
-        v.deadline = to_date(r["deadline"]) or (max(target_deadlines) if target_deadlines else None) \
-            or to_date(r["period_end"])
+        v.completion = completion
+        v.open_target_due, v.targets_deadline = open_due, latest
+        v.deadline = to_date(r["deadline"]) or latest or to_date(r["period_end"])
         v.start = to_date(r["start_date"]) or to_date(r["period_start"]) or to_date(r["created_at"])
-        overdue_target = False
-        for t in v.targets:
-            t["completion"] = st.target_completion(t, v.done)
-            d = to_date(t["deadline"])
-            if d is not None and d < today and (t["completion"] or 0) < 100:
-                overdue_target = True
-        v.completion = st.task_completion(v.targets, r["percent"], [c.completion for c in v.children], v.done,
-                                          measured=True)
         v.expected = st.expected_progress(v.start, v.deadline, today)
+        overdue_target = open_due is not None and open_due < today
         v.status = st.task_status(v.completion, v.start, v.deadline, today, rules, v.done, overdue_target)
 
     for v in views.values():
@@ -164,10 +189,62 @@ def build_views(
 def load_views(
     c: Connection, ctx: Context, unit_id: int | None = None, plan_id: int | None = None, light: bool = False
 ) -> dict[int, TaskView]:
-    """Views of the tasks in scope; ``light`` leaves out task text and target quotes."""
+    """Views of the tasks in scope.
+
+    ``light`` is for summaries (the board): it leaves out texts and reads the stored rollups
+    instead of every target, unless some row has not been computed yet.
+    """
     rows = store.task_rows(c, unit_id=unit_id, plan_id=plan_id, light=light)
+    if light and all(r["completion"] is not None for r in rows):
+        return build_views(rows, None, ctx.today, ctx.rules)
     targets = store.target_rows(c, unit_id=unit_id, plan_id=plan_id, light=light)
     return build_views(rows, targets, ctx.today, ctx.rules)
+
+
+def refresh_plan_rollups(c: Connection, plan_id: int, today: date, rules: st.Rules) -> None:
+    """Recompute the stored rollups of every current task of a plan in one pass (after an import)."""
+    rows = store.task_rows(c, plan_id=plan_id, light=True)
+    views = build_views(rows, store.target_rows(c, plan_id=plan_id, light=True), today, rules)
+    for v in views.values():
+        if (v.row["completion"], to_date(v.row["open_target_due"]), to_date(v.row["targets_deadline"])) != (
+                v.completion, v.open_target_due, v.targets_deadline):
+            store.set_rollup(c, v.id, v.completion, v.open_target_due, v.targets_deadline)
+
+
+def refresh_rollups(c: Connection, task_ids: list[int]) -> None:
+    """Recompute the stored rollups of these tasks and of all their ancestors, deepest first.
+
+    Runs inside the write transaction that changed the tasks. On PostgreSQL each row is locked
+    before it is read, so two writers changing siblings cannot leave their parent stale.
+    """
+    depth: dict[int, int] = {}
+    for tid in task_ids:
+        chain = [tid, *store.ancestor_ids(c, tid)]
+        for i, node in enumerate(chain):
+            depth[node] = max(depth.get(node, 0), len(chain) - 1 - i)
+    memo: dict[int, float] = {}
+
+    def compute(tid: int) -> float:
+        row = store.rollup_inputs(c, tid)
+        if row is None:
+            return 0.0
+        kids = []
+        for ch in store.child_rollups(c, tid):
+            cid = int(ch["id"])
+            if cid in memo:
+                kids.append(memo[cid])
+            elif ch["completion"] is not None and cid not in depth:
+                kids.append(float(ch["completion"]))
+            else:
+                kids.append(compute(cid))
+        completion, open_due, latest = rollup(row, store.targets_of(c, tid), kids)
+        store.set_rollup(c, tid, completion, open_due, latest)
+        memo[tid] = completion
+        return completion
+
+    for tid in sorted(depth, key=lambda n: -depth[n]):
+        if tid not in memo:
+            compute(tid)
 
 
 def require_unit(c: Connection, name: str) -> dict[str, Any]:
@@ -253,7 +330,8 @@ def show_task(ctx: Context, task_id: int) -> TaskDetail:
     def run(c: Connection) -> TaskDetail:
         row = require_task(c, task_id)
         ids = store.subtree_ids(c, task_id)
-        views = build_views(store.tasks_by_ids(c, ids), store.targets_by_task_ids(c, ids), ctx.today, ctx.rules)
+        rows = [r for r in store.tasks_by_ids(c, ids) if r["vanished_at"] is None or r["id"] == task_id]
+        views = build_views(rows, store.targets_by_task_ids(c, ids), ctx.today, ctx.rules)
         parent = store.task(c, row["parent_id"]) if row["parent_id"] else None
         return TaskDetail(view=views[task_id], log=store.progress_of(c, task_id), parent=parent)
 
@@ -294,7 +372,11 @@ def summarize(views: list[TaskView]) -> dict[str, UnitSummary]:
 
 def board(ctx: Context) -> list[UnitSummary]:
     def run(c: Connection) -> list[UnitSummary]:
-        views = load_views(c, ctx, light=True)
+        rows = store.top_level_rollups(c)
+        if all(r["completion"] is not None for r in rows):
+            views = build_views(rows, None, ctx.today, ctx.rules)
+        else:  # rows migrated from before the rollup columns: compute them live
+            views = load_views(c, ctx, light=True)
         sums = summarize(list(views.values()))
         return [sums.get(u["name"]) or UnitSummary(u["name"], {k: 0 for k in st.STATUSES}, 0, 0.0)
                 for u in store.units(c)]
@@ -431,6 +513,7 @@ def log_update(
         )
         recompute(c, task_id)
         store.update_task(c, task_id, updated_at=ctx.now())
+        refresh_rollups(c, [task_id])
         return UpdateResult(uid, task_id, target, new_value, percent)
 
     return ctx.db.write(run)
@@ -454,6 +537,7 @@ def mark_done(ctx: Context, task_id: int, note: str | None = None, author: str |
         )
         recompute(c, task_id)
         store.update_task(c, task_id, updated_at=ctx.now())
+        refresh_rollups(c, [task_id])
         return uid
 
     return ctx.db.write(run)
@@ -472,6 +556,7 @@ def undo_last(ctx: Context, author: str | None = None) -> dict[str, Any] | None:
             happened_on=ctx.today, recorded_at=ctx.now(), retracts_id=last["id"],
         )
         recompute(c, int(last["task_id"]))
+        refresh_rollups(c, [int(last["task_id"])])
         return last
 
     return ctx.db.write(run)
@@ -561,6 +646,7 @@ def add_task(
             created_at=now, updated_at=now,
         )
         insert_targets(c, task_id, targets or [])
+        refresh_rollups(c, [task_id])
         return task_id
 
     return ctx.db.write(run)

@@ -1,6 +1,5 @@
 """The `tracker` command: a thin typer wrapper over the core. Heavy modules load inside commands."""
 
-from __future__ import annotations
 
 import os
 import sys

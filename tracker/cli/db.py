@@ -1,6 +1,5 @@
 """`tracker db …`: upgrade and backup."""
 
-from __future__ import annotations
 
 import typer
 

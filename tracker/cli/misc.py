@@ -1,6 +1,5 @@
 """Top-level commands: init, board, undo."""
 
-from __future__ import annotations
 
 import typer
 

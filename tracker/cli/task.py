@@ -1,6 +1,5 @@
 """`tracker task …`: add, list, show, update, done, edit, log."""
 
-from __future__ import annotations
 
 import typer
 

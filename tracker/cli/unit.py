@@ -1,6 +1,5 @@
 """`tracker unit …`: add and list units."""
 
-from __future__ import annotations
 
 import typer
 
