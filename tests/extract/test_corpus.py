@@ -1,0 +1,48 @@
+"""The quality floor on the real sample compilation, scored by the shared hand labels."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import shared_path
+from tracker.extract import parse_file
+
+
+def test_seed_compilation_meets_the_quality_floor(tmp_path):
+    corpus = shared_path("corpus/2023-h1-summaries-h2-plans-5-units.txt")
+    gold = shared_path("eval/seed-gold.json")
+    scorer = shared_path("eval/score_extraction.py")
+    out = tmp_path / "extracted.json"
+    out.write_text(json.dumps(parse_file(corpus).to_dict(), ensure_ascii=False), encoding="utf-8")
+    r = subprocess.run([sys.executable, str(scorer), str(gold), str(out), "--min-item-f1", "0.95",
+                        "--min-target-f1", "0.90", "--verbose"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_summary_sentences_of_the_sample_are_not_tasks():
+    corpus = shared_path("corpus/2023-h1-summaries-h2-plans-5-units.txt")
+    gold = json.loads(shared_path("eval/seed-gold.json").read_text(encoding="utf-8"))
+    texts = [i.text for u in parse_file(corpus).units for i in _flat(u.items)]
+    for s in gold["summary_sentences_not_tasks"]:
+        assert not any(s["quote"] in t for t in texts), s
+
+
+def _flat(items):
+    for i in items:
+        yield i
+        yield from _flat(i.children)
+
+
+def test_sample_period_and_units():
+    doc = parse_file(shared_path("corpus/2023-h1-summaries-h2-plans-5-units.txt"))
+    assert (doc.year, doc.half) == (2023, 2)
+    assert len(doc.units) == 5
+    assert {(str(u.period_start), str(u.period_end)) for u in doc.units} == {("2023-07-01", "2023-12-31")}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    pytest.main([__file__])

@@ -1,0 +1,55 @@
+"""The extractor never crashes: any text gives a result; any bytes give a result or an InputError."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tracker.errors import InputError
+from tracker.extract import parse_file, parse_target_phrase, parse_text
+
+PIECES = st.sampled_from([
+    "一、", "二、下半年工作计划\n", "（一）", "（二）", "1.", "2、", "(1)", "①", "一是", "二是", "第一，", "首先，",
+    "年底前", "9月底前", "下半年", "三季度", "到2025年底", "确保", "力争", "建设", "14家", "十四家", "2-3个", "10—15名",
+    "90%以上", "降至9.3%", "300亿元以上", "1300万元", "“两个100%”", "XX", "xx个", "**", "201*年", "20xx年",
+    "“十四五”", "（", "）", "《", "“", "”", "。", "，", "；", "\n", "\t1\n", "##paidbegin##\n",
+    "某县教育局2024年上半年工作总结和下半年工作计划\n", "工作要点\n", "在5家基础上", "0-6岁", "24小时", "已完成",
+])
+TEXT = st.one_of(st.text(max_size=400), st.lists(PIECES, max_size=60).map("".join))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXT)
+def test_any_text_parses(text):
+    doc = parse_text(text)
+    doc.to_dict()
+    for u in doc.units:
+        assert u.period_start <= u.period_end
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_phrase(text):
+    for t in parse_target_phrase(text, date(2023, 7, 1), date(2023, 12, 31)):
+        assert t.kind in {"count", "percent", "amount", "deadline", "ratio"}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=2000), st.sampled_from([".txt", ".md", ".docx", ".doc", ".pdf", ""]))
+def test_any_bytes_give_a_result_or_a_clear_error(tmp_path, data, suffix):
+    p = tmp_path / f"f{suffix}"
+    p.write_bytes(data)
+    try:
+        parse_file(p)
+    except InputError as e:
+        assert str(e)
+
+
+def test_one_long_line():
+    sentence = "（一）加强统筹协调，推进各项重点工作落实落细，持续优化营商环境，切实提升群众满意度，年底前建设14家社康机构。"
+    line = (sentence * (5 * 1024 * 1024 // len(sentence.encode()) + 1))
+    doc = parse_text("某局2024年下半年工作计划\n" + line)
+    [unit] = doc.units
+    assert unit.items and unit.items[0].targets[0].value == 14

@@ -1,0 +1,105 @@
+"""`tracker plan …`: parse, import, list, show."""
+
+
+import typer
+
+from tracker.cli import context
+
+HELP = "计划：解析与导入半年工作计划文档，查看已导入的计划"
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+
+
+def _year_half(year: str | None, half: str | None) -> tuple[int | None, int | None]:
+    from tracker.plans import check_period_args
+    from tracker.tasks import parse_id
+
+    y = parse_id(year, "--year 年份") if year else None
+    h = parse_id(half, "--half") if half else None
+    check_period_args(y, h)
+    return y, h
+
+
+@app.command("parse")
+def parse(
+    file: str = typer.Argument(..., help="计划文档：.txt .md（UTF-8/GBK/UTF-16）或 .docx"),
+    year: str = typer.Option(None, "--year", help="计划年份（默认从标题或正文识别）"),
+    half: str = typer.Option(None, "--half", help="1=上半年，2=下半年（默认从标题或正文识别）"),
+    fmt: str = typer.Option("table", "--format", "-f", help="table（树形预览）或 json"),
+) -> None:
+    """解析文档并显示识别出的单位、条目和指标（不写数据库）。"""
+    from tracker import plans
+    from tracker.cli import render
+    from tracker.cli.task import _format
+
+    fmt = _format(fmt)
+    y, h = _year_half(year, half)
+    doc = plans.parse(file, y, h)
+    data = doc.to_dict()
+    if fmt == "json":
+        render.print_json(data)
+    else:
+        render.plan_tree(data)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="计划文档：.txt .md 或 .docx"),
+    year: str = typer.Option(None, "--year", help="计划年份（默认从文档识别）"),
+    half: str = typer.Option(None, "--half", help="1=上半年，2=下半年（默认从文档识别）"),
+    unit: str = typer.Option(None, "--unit", help="单位名称：单篇文档时指定单位，汇编时只导入该单位"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只显示将做的变更，不写入"),
+    fmt: str = typer.Option("table", "--format", "-f", help="table 或 json"),
+) -> None:
+    """导入计划：每个条目成为任务，子条目成为子任务，承诺成为指标（同一文件重复导入不产生变化）。"""
+    from tracker import plans
+    from tracker.cli import render
+    from tracker.cli.task import _format
+
+    fmt = _format(fmt)
+    y, h = _year_half(year, half)
+    result = plans.import_file(context(ctx), file, year=y, half=h, unit=unit, dry_run=dry_run)
+    if fmt == "json":
+        render.print_json(result.to_dict())
+    else:
+        render.import_result(result)
+
+
+@app.command("list")
+def list_(ctx: typer.Context, fmt: str = typer.Option("table", "--format", "-f", help="table 或 json")) -> None:
+    """列出已导入的计划。"""
+    from tracker import plans
+    from tracker.cli import render
+    from tracker.cli.task import _format
+
+    rows = plans.list_plans(context(ctx))
+    if _format(fmt) == "json":
+        render.print_json(rows)
+    else:
+        render.table(f"计划（{len(rows)} 个）", ["编号", "单位", "标题", "周期", "任务数", "来源"],
+                     [[r["id"], r["unit"], r["title"], f"{r['period_start']} 至 {r['period_end']}", r["tasks"],
+                       (r["source_path"] or "").rsplit("/", 1)[-1]] for r in rows])
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    plan_id: str = typer.Argument(..., metavar="ID", help="计划编号"),
+    fmt: str = typer.Option("table", "--format", "-f", help="table 或 json"),
+) -> None:
+    """查看计划及其全部任务的状态。"""
+    from tracker import plans, tasks
+    from tracker.cli import render
+    from tracker.cli.task import _depth, _format
+
+    c = context(ctx)
+    pid = tasks.parse_id(plan_id, "计划编号")
+    plan = plans.get_plan(c, pid)
+    views = tasks.list_tasks(c, tasks.TaskFilter(plan_id=pid))
+    if _format(fmt) == "json":
+        render.print_json({**plan, "tasks": [v.to_dict() for v in views]})
+        return
+    render.info(f"计划 #{plan['id']}：{plan['title']}\n单位：{plan['unit']}    周期：{plan['period_start']} 至 "
+                f"{plan['period_end']}\n计划部分：{plan['plan_heading'] or '—'}    来源：{plan['source_path'] or '手工'}")
+    byid = {v.id: v for v in views}
+    render.task_table([(v, _depth(v, byid)) for v in views])

@@ -1,0 +1,91 @@
+"""What the extractor produces: documents, unit plans, plan items and target specifications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+@dataclass
+class TargetSpec:
+    """One measurable commitment read from an item's text, with the words it came from."""
+
+    kind: str  # count | percent | amount | deadline | ratio
+    value: float | None = None
+    min: float | None = None
+    max: float | None = None
+    comparator: str = "="  # = >= <= range
+    unit: str | None = None
+    subject: str | None = None
+    commitment: str | None = None
+    deadline: date | None = None
+    date: date | None = None  # the due date itself, for kind == "deadline"
+    quote: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": self.kind, "value": _num(self.value), "min": _num(self.min), "max": _num(self.max),
+            "comparator": self.comparator, "unit": self.unit, "subject": self.subject,
+            "commitment": self.commitment, "deadline": _iso(self.deadline), "quote": self.quote,
+        }
+        if self.kind == "deadline":
+            out["date"] = _iso(self.date)
+        return out
+
+
+def _num(x: float | None) -> float | int | None:
+    if x is None:
+        return None
+    return int(x) if float(x).is_integer() else x
+
+
+@dataclass
+class PlanItem:
+    """A numbered plan item; its children are the sub-items written under or inside it."""
+
+    label: str
+    title: str
+    text: str
+    targets: list[TargetSpec] = field(default_factory=list)
+    children: list[PlanItem] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "title": self.title, "text": self.text,
+                "targets": [t.to_dict() for t in self.targets],
+                "children": [c.to_dict() for c in self.children]}
+
+
+@dataclass
+class UnitPlan:
+    """One unit's document inside a file: its title, plan section and items."""
+
+    name: str
+    title: str
+    plan_heading: str | None
+    period_start: date
+    period_end: date
+    items: list[PlanItem] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "plan_heading": self.plan_heading,
+                "period": {"start": self.period_start.isoformat(), "end": self.period_end.isoformat()},
+                "items": [i.to_dict() for i in self.items]}
+
+
+@dataclass
+class Document:
+    """A parsed file: the unit plans it holds and the period they are for."""
+
+    units: list[UnitPlan]
+    year: int
+    half: int | None
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "year": self.year, "half": self.half,
+                "units": [u.to_dict() for u in self.units]}

@@ -1,0 +1,392 @@
+"""Text → units → plan sections → numbered items with their children.
+
+A compilation holds several units' documents, each starting at its title line; inside a unit,
+headings classify sections as plan or summary; inside plan sections, numbering labels
+(（一） 1. 1、 (1) ① 一是 首先 …) build the item tree, whether each item has its own line or
+several run together in one paragraph. All matching is done on the folded text (see numerals),
+all text handed back is the original.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tracker.extract.numerals import fold, ordinal
+
+# -- lines and noise -----------------------------------------------------------------------------
+
+_NOISE = re.compile(
+    r"^#+paid(begin|end)#+$|^目\s*录$|^(第\s*\d+\s*页|[-—]\s*\d+\s*[-—]|\d+\s*/\s*\d+|page\s*\d+)$"
+    r"|添加客服|欢迎加入|素材库|代笔|svip|网盘群|会员群|扫码|二维码|关注(微信)?公众号|公众号[:：]|微信号[:：]"
+    r"|^(首页|当前位置)\s*[>＞»]|发布时间[:：]|浏览次数|阅读次数|字号[:：]|打印本页|关闭窗口|分享到[:：]|^来源[:：]"
+    r"|版权所有|免责声明|本文来源|原文链接|转载请",
+    re.IGNORECASE,
+)
+_TOC = re.compile(r"^(.{2,80}?)(\t+|\s{2,}|[.…·_\-]{3,}|…+)\s*\d{1,3}\s*$")
+_MD = re.compile(r"^(#{1,6}\s*|[-*+]\s+|>\s*)")
+
+
+@dataclass
+class Line:
+    orig: str
+    norm: str
+
+
+def clean_lines(text: str) -> list[Line]:
+    """Non-blank lines with markup, TOC entries, paywall markers and advertising removed."""
+    out: list[Line] = []
+    for raw in text.split("\n"):
+        s = raw.strip(" \t\u3000\xa0\ufeff\r\x0b\x0c")
+        if not s:
+            continue
+        if s[0] in "#-*+>":
+            s = _MD.sub("", s, count=1).strip()
+        if "**" in s or "__" in s:
+            s = s.replace("**", "").replace("__", "")
+        if not s:
+            continue
+        n = fold(s)
+        if _NOISE.search(n) or _TOC.match(n):
+            continue
+        out.append(Line(s, n))
+    return out
+
+
+# -- unit titles ---------------------------------------------------------------------------------
+
+_YEAR = r"(?:19|20)\d{2}|20[xX*]{2}|201\*|\d{2}[xX]{2}"
+_PERIOD_MARK = re.compile(rf"(?:{_YEAR})\s*年|上半年|下半年|年度|全年|今年|明年")
+_DOC_KIND = re.compile(r"总结|计划|要点|实施方案|工作方案|思路|打算|安排|规划")
+_ALL_PLAN_KIND = re.compile(r"要点|实施方案|工作方案|计划|思路|打算|安排|规划")
+_NOT_TITLE = re.compile(r"汇编|合集|目录|\d+\s*篇|范文|模板|大全")
+_LABEL_START = re.compile(r"^([（(〈<]?\s*[一二三四五六七八九十\d]{1,3}\s*[）)〉>、.,:：]|[一二三四五六七八九十]{1,2}[是要]|第[一二三四五六七八九十]{1,3}|[①-⑳⑴-⒇⒈-⒛㈠-㈩])")
+_ORG_END = re.compile(r"(局|委|委员会|办|办公室|中心|学校|中学|小学|学院|大学|医院|卫生院|院|所|站|队|厅|部|处|科|街道|镇|乡|公司|集团|政府|协会|管委会|馆|组|会)$")
+_WRAP = re.compile(r"^关于(印发)?|^《|》$|》?的?(通知|报告|汇报)$")
+
+
+def is_title(n: str) -> bool:
+    if len(n) > 80 or len(n) < 6 or n.endswith(("。", ";", "；", ",", "，", ":", "：")):
+        return False
+    if "。" in n or "，" in n or "," in n or _LABEL_START.match(n) or _NOT_TITLE.search(n):
+        return False
+    if not _DOC_KIND.search(n):
+        return False
+    return bool(_PERIOD_MARK.search(n) or re.search(r"工作要点|实施方案|工作方案|工作计划|工作规划", n))
+
+
+def unit_name(n: str) -> str:
+    """The unit a title is about: what comes before its year, period or document kind."""
+    s = _WRAP.sub("", n).strip()
+    s = _WRAP.sub("", s).strip()
+    s = s.lstrip("《").rstrip("》")
+    m = _PERIOD_MARK.search(s) or _DOC_KIND.search(s)
+    name = s[: m.start()] if m else ""
+    name = re.sub(r"(关于|的|[\s、·:：\-—])+$", "", name)
+    return name.strip("《》“”\"' ")
+
+
+# -- labels --------------------------------------------------------------------------------------
+
+_CN = "一二三四五六七八九十"
+_LABELS: list[tuple[str, re.Pattern[str]]] = [
+    ("part", re.compile(rf"第\s*([{_CN}]{{1,3}})\s*(?:部分|章|篇)[、.:：\s]*")),
+    ("cn_dun", re.compile(rf"([{_CN}]{{1,3}})\s*[、.．](?![\d])\s*")),
+    ("cn_paren", re.compile(rf"[（(]\s*([{_CN}]{{1,3}})\s*[）)]\s*[、.,，]?\s*")),
+    ("num_paren", re.compile(r"[（(]\s*(\d{1,3})\s*[）)]\s*[、.,，]?\s*")),
+    ("num_dot", re.compile(r"(\d{1,3})\s*(?:、|\.(?!\d)|,(?!\d)|．)\s*")),
+    ("num_rparen", re.compile(r"(\d{1,2})\s*[）)]\s*")),
+    ("circled", re.compile(r"([①-⑳])\s*")),
+    ("paren_char", re.compile(r"([⑴-⒇])\s*")),
+    ("enclosed", re.compile(r"([㈠-㈩])\s*")),
+    ("stop_char", re.compile(r"([⒈-⒛])\s*")),
+    ("angle", re.compile(rf"[〈<]\s*([{_CN}]{{1,3}})\s*[〉>]\s*")),
+    ("diyi", re.compile(rf"第\s*([{_CN}]{{1,2}})\s*(?:[,，、:：]|是)\s*")),
+    ("yishi", re.compile(rf"([{_CN}]{{1,2}})是\s*(?![否非])")),
+    ("yiyao", re.compile(rf"([{_CN}]{{1,2}})要(?![求素点件])\s*")),
+    ("seq", re.compile(r"(首先|其次|再次|然后|最后)\s*[,，、:：]?\s*")),
+]
+_SEQ = {"首先": 1, "其次": 2, "再次": 3, "然后": 4, "最后": 0}
+# Styles that may appear run together inside a paragraph, and what may stand before them.
+_INLINE_BEFORE = {
+    "cn_paren": "。；;！？!?：:",
+    "num_paren": "。；;！？!?：:，,",
+    "num_dot": "。；;！？!?：:",
+    "circled": "。；;！？!?：:，,",
+    "paren_char": "。；;！？!?：:，,",
+    "enclosed": "。；;！？!?：:",
+    "stop_char": "。；;！？!?：:",
+    "yishi": "。；;！？!?：:，,",
+    "yiyao": "。；;！？!?：:，,",
+    "diyi": "。；;！？!?：:，,",
+    "seq": "。；;！？!?：:",
+}
+_INLINE_ANY = re.compile(
+    rf"[（(]\s*[{_CN}\d]{{1,3}}\s*[）)]|\d{{1,2}}\s*(?:、|\.(?!\d)|．)|[①-⑳⑴-⒇㈠-㈩⒈-⒛]"
+    rf"|[{_CN}]{{1,2}}[是要]|第\s*[{_CN}]{{1,2}}\s*(?:[,，、:：]|是)|首先|其次|再次|然后|最后"
+)
+
+
+@dataclass
+class Label:
+    style: str
+    number: int
+    end: int  # where the label (and the spaces after it) ends
+
+
+def leading_label(n: str, pos: int = 0, styles: tuple[str, ...] | None = None) -> Label | None:
+    """The numbering label at ``pos`` of a folded text, if any."""
+    for style, rx in _LABELS:
+        if styles is not None and style not in styles:
+            continue
+        m = rx.match(n, pos)
+        if not m:
+            continue
+        word = m.group(1)
+        num = _SEQ.get(word) if style == "seq" else ordinal(word)
+        if num is None:
+            continue
+        if style in ("yishi", "yiyao") and num > 12:
+            continue
+        if m.end() >= len(n) and style not in ("cn_dun", "cn_paren", "part", "num_dot", "num_paren"):
+            continue
+        return Label(style, num, m.end())
+    return None
+
+
+# -- sections ------------------------------------------------------------------------------------
+
+_STRONG_PLAN = re.compile(rf"下半年|下一步|下步|下阶段|下一阶段|明年|来年|今后|未来|(?:{_YEAR})\s*年(?:度)?(?:工作)?(?:计划|要点|思路|打算|安排|重点|目标|任务)")
+_PLAN_WORD = re.compile(r"计划|打算|思路|安排|要点|重点|任务|目标|举措|措施|工作|方向|设想|展望")
+_PLAN_END = re.compile(r"(计划|打算|思路|安排|要点|重点工作|工作重点|重点任务|主要任务|工作任务|目标任务|任务目标|工作目标|总体目标|发展目标|主要目标|目标和任务|目标及任务|主要措施|工作措施|具体措施|保障措施|工作举措|主要举措|展望|设想)[:：]?$")
+_SUMMARY = re.compile(r"总结|成效|成绩|亮点|回顾|完成情况|进展情况|开展情况|工作情况|基本情况|推进情况|落实情况|执行情况|主要做法|做法|存在|问题|不足|困难|短板|挑战|经验|体会|启示|成果|收获|特色")
+
+
+def heading_kind(rest: str) -> str:
+    """plan / summary / other for a heading's words (after its label)."""
+    r = rest.strip().rstrip("：:。")
+    if _STRONG_PLAN.search(r) and _PLAN_WORD.search(r):
+        return "plan"
+    if _SUMMARY.search(r):
+        return "summary"
+    if _PLAN_END.search(r):
+        return "plan"
+    return "other"
+
+
+_HEADING_STYLES = ("part", "cn_dun", "cn_paren", "angle")
+
+
+@dataclass
+class Heading:
+    style: str  # a label style, or "" for an unlabeled heading
+    kind: str
+    text: str
+
+
+def as_heading(line: Line) -> Heading | None:
+    n = line.norm
+    lab = leading_label(n, 0, _HEADING_STYLES)
+    rest = n[lab.end:] if lab else n
+    core = rest.rstrip("：:。")
+    if len(core) > 30 or not core or any(ch in core for ch in "。；;！？"):
+        return None
+    if lab is None:
+        if len(core) > 24 or "，" in core or "," in core:
+            return None
+        kind = heading_kind(core)
+        if kind == "other" or (kind == "plan" and not (_STRONG_PLAN.search(core) or _PLAN_END.search(core))):
+            return None
+        return Heading("", kind, line.orig)
+    return Heading(lab.style, heading_kind(core), line.orig)
+
+
+# -- units ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class RawUnit:
+    title: str
+    name: str
+    lines: list[Line] = field(default_factory=list)
+
+
+def split_units(lines: list[Line]) -> list[RawUnit]:
+    """Each unit starts at its title line; text before the first title is a preamble."""
+    units: list[RawUnit] = []
+    pre: list[Line] = []
+    for ln in lines:
+        if is_title(ln.norm):
+            name = unit_name(ln.norm)
+            if name and name in ln.norm:  # the original spelling (traditional characters stay)
+                at = ln.norm.index(name)
+                name = ln.orig[at:at + len(name)]
+            body = units[-1].lines if units else pre
+            if not name and body and _ORG_END.search(body[-1].norm) and len(body[-1].norm) <= 25 \
+                    and not _LABEL_START.match(body[-1].norm) and "。" not in body[-1].norm:
+                name = body.pop().orig  # a title set on two lines: unit, then period and kind
+            if name or not units or not units[-1].lines:
+                if units and not units[-1].lines and not name:
+                    continue
+                units.append(RawUnit(ln.orig, name))
+                continue
+        (units[-1].lines if units else pre).append(ln)
+    units = [u for u in units if u.lines]  # a title with no body is a table of contents entry
+    if not units:
+        return [RawUnit(_guess_title(pre), "", pre)] if pre else []
+    return units
+
+
+def _guess_title(lines: list[Line]) -> str:
+    first = lines[0].norm if lines else ""
+    return lines[0].orig if first and len(first) <= 40 and "。" not in first and not _LABEL_START.match(first) else ""
+
+
+_DATE_LINE = re.compile(rf"^(?:{_YEAR})\s*年\s*\d{{1,2}}\s*月(\s*\d{{1,2}}\s*日)?$|^\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}$")
+
+
+def drop_signature(lines: list[Line]) -> list[Line]:
+    """The signature block at a document's end (unit name, date) is not part of the last item."""
+    end = len(lines)
+    while end > 0:
+        n = lines[end - 1].norm
+        if _DATE_LINE.match(n) or (len(n) <= 25 and _ORG_END.search(n) and not _LABEL_START.match(n)
+                                   and not any(ch in n for ch in "。；;，,：:")):
+            end -= 1
+            continue
+        break
+    return lines[:end]
+
+
+@dataclass
+class Section:
+    heading: str | None
+    lines: list[Line]
+
+
+def plan_sections(unit: RawUnit) -> list[Section]:
+    """The plan sections of a unit (its whole body for a document that is all plan)."""
+    lines = drop_signature(unit.lines)
+    sections: list[Section] = []
+    current: Section | None = None
+    style: str | None = None
+    seen_heading = False
+    for ln in lines:
+        h = as_heading(ln)
+        ends = h is not None and (
+            style is None
+            or h.style == style
+            or (h.style == "" and h.kind != "other")
+            or (style == "" and h.style in ("part", "cn_dun") and h.kind != "other")
+        )
+        if h is not None and ends and (current is not None or style is not None or h.kind != "other"):
+            seen_heading = seen_heading or h.kind != "other"
+            style = h.style
+            current = Section(h.text, []) if h.kind == "plan" else None
+            if current is not None:
+                sections.append(current)
+            continue
+        if current is not None:
+            current.lines.append(ln)
+    if not sections and not seen_heading:
+        t = fold(unit.title)
+        if not t or (_ALL_PLAN_KIND.search(t) and not re.search(r"总结|情况|汇报|报告|回顾", t)):
+            return [Section(None, lines)]
+    return sections
+
+
+# -- items ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Node:
+    label: str
+    style: str
+    number: int
+    orig: list[str] = field(default_factory=list)
+    norm: list[str] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+    inline: bool = False
+
+    def add(self, orig: str, norm: str) -> None:
+        if orig.strip():
+            self.orig.append(orig.strip())
+            self.norm.append(norm.strip())
+
+
+def _inline_chains(n: str, start: int, own: Label | None, only: str | None = None,
+                   end: int | None = None) -> list[tuple[int, Label]]:
+    """Labels run together inside a paragraph: siblings of ``own`` or a 1, 2, 3… chain of children."""
+    found: dict[str, list[tuple[int, Label]]] = {}
+    for m in _INLINE_ANY.finditer(n, start, len(n) if end is None else end):
+        pos = m.start()
+        if pos == 0:
+            continue
+        lab = leading_label(n, pos, (only,) if only else tuple(_INLINE_BEFORE))
+        if lab is None:
+            continue
+        before = n[pos - 1]
+        if before not in _INLINE_BEFORE[lab.style]:
+            continue
+        found.setdefault(lab.style, []).append((pos, lab))
+    best: list[tuple[int, Label]] = []
+    for style, cands in found.items():
+        sibling = own is not None and own.style == style
+        expect = own.number + 1 if sibling and own is not None else 1
+        chain: list[tuple[int, Label]] = []
+        for pos, lab in cands:
+            if lab.number == expect or (style == "seq" and lab.number == 0 and chain):
+                chain.append((pos, lab))
+                expect += 1
+        if len(chain) >= (1 if sibling else 2) and (not best or chain[0][0] < best[0][0]):
+            best = chain
+    return best
+
+
+def _fill(node: Node, orig: str, norm: str, start: int, end: int, depth: int = 0) -> None:
+    """Give ``node`` the text orig[start:end], splitting off run-together children."""
+    chain = _inline_chains(norm, start, None, end=end) if depth < 4 else []
+    if not chain:
+        node.add(orig[start:end], norm[start:end])
+        return
+    node.add(orig[start:chain[0][0]], norm[start:chain[0][0]])
+    for i, (pos, lab) in enumerate(chain):
+        stop = chain[i + 1][0] if i + 1 < len(chain) else end
+        child = Node(orig[pos:lab.end].strip(), lab.style, lab.number, inline=True)
+        node.children.append(child)
+        _fill(child, orig, norm, lab.end, stop, depth + 1)
+
+
+def build_items(lines: list[Line]) -> tuple[list[Node], list[Node]]:
+    """Numbered items (a tree) and the unlabeled paragraphs, from a plan section's lines."""
+    roots: list[Node] = []
+    loose: list[Node] = []
+    stack: list[Node] = []
+    for ln in lines:
+        n, o = ln.norm, ln.orig
+        lab = leading_label(n)
+        if lab is None:
+            if stack:
+                _fill(stack[-1], o, n, 0, len(n))
+            else:
+                para = Node("", "", 0)
+                _fill(para, o, n, 0, len(n))
+                loose.append(para)
+            continue
+        siblings = [(0, lab)]
+        if lab.style in _INLINE_BEFORE:
+            siblings += _inline_chains(n, lab.end, lab, only=lab.style)
+        for i, (pos, sl) in enumerate(siblings):
+            stop = siblings[i + 1][0] if i + 1 < len(siblings) else len(n)
+            node = Node(o[pos:sl.end].strip(), sl.style, sl.number)
+            _place(node, stack, roots)
+            _fill(node, o, n, sl.end, stop)
+    return roots, loose
+
+
+def _place(node: Node, stack: list[Node], roots: list[Node]) -> None:
+    styles = [s.style for s in stack]
+    if node.style in styles:
+        del stack[styles.index(node.style):]
+    (stack[-1].children if stack else roots).append(node)
+    stack.append(node)

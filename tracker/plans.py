@@ -1,0 +1,290 @@
+"""Plan import: an extracted document becomes units, plans, tasks (with hierarchy) and targets.
+
+A re-import matches each item to the task it was before (same parent, then same label and title,
+same title, or very similar text), updates what changed, adds what is new and flags what
+vanished, all in one transaction. Logged progress is never touched: targets that progress rows
+refer to are kept even when the document no longer names them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tracker import store
+from tracker.context import Context
+from tracker.db import Connection
+from tracker.errors import InputError, NotFoundError
+from tracker.tasks import NewTarget, new_target_from_spec, refresh_plan_rollups
+
+SIMILAR = 0.8  # difflib ratio above which two item texts are the same item, revised
+
+
+@dataclass
+class UnitChange:
+    """What an import did (or would do) to one unit's plan."""
+
+    unit: str
+    plan_id: int | None
+    plan_title: str
+    period: tuple[str, str]
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    vanished: list[str] = field(default_factory=list)
+    revived: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    targets: int = 0
+    new_plan: bool = False
+    same_file: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit, "plan_id": self.plan_id, "plan_title": self.plan_title,
+            "period": {"start": self.period[0], "end": self.period[1]},
+            "new_plan": self.new_plan, "same_file": self.same_file,
+            "created": self.created, "updated": self.updated, "vanished": self.vanished,
+            "revived": self.revived, "unchanged": self.unchanged, "targets": self.targets,
+        }
+
+
+@dataclass
+class ImportResult:
+    source: str
+    sha256: str
+    units: list[UnitChange]
+    dry_run: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return any(u.created or u.updated or u.vanished or u.revived or u.new_plan for u in self.units)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "sha256": self.sha256, "dry_run": self.dry_run,
+                "changed": self.changed, "units": [u.to_dict() for u in self.units]}
+
+
+class _DryRun(Exception):
+    def __init__(self, result: ImportResult):
+        self.result = result
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def parse(path: str | Path, year: int | None = None, half: int | None = None) -> Any:
+    """Extract a document without touching the database."""
+    from tracker.extract import parse_file
+
+    check_period_args(year, half)
+    return parse_file(Path(path), year=year, half=half)
+
+
+def check_period_args(year: int | None, half: int | None) -> None:
+    if year is not None and not 1990 <= year <= 2100:
+        raise InputError(f"--year 应为 1990 到 2100 之间的年份：{year}")
+    if half is not None and half not in (1, 2):
+        raise InputError(f"--half 只能是 1（上半年）或 2（下半年）：{half}")
+
+
+def select_units(doc: Any, unit: str | None) -> list[Any]:
+    """The document's unit plans, narrowed or renamed by --unit."""
+    plans = [u for u in doc.units if u.items]
+    if not plans:
+        raise InputError("文件中没有找到任何计划条目（未识别到“下半年工作计划”“下一步打算”“工作要点”等部分）")
+    if not unit:
+        for u in plans:
+            if not (u.name or "").strip():
+                raise InputError(f"无法从标题识别单位名称：{u.title!r}，请用 --unit 指定")
+        return plans
+    unit = unit.strip()
+    if len(plans) == 1:
+        plans[0].name = unit
+        return plans
+    chosen = [u for u in plans if u.name and (unit in u.name or u.name in unit)]
+    if not chosen:
+        names = "、".join(u.name for u in plans)
+        raise NotFoundError(f"文件中没有单位“{unit}”。文件中的单位：{names}")
+    return chosen
+
+
+def _flatten(items: list[Any], parent: Any = None) -> list[tuple[Any, Any, int]]:
+    out = []
+    for pos, it in enumerate(items):
+        out.append((it, parent, pos))
+        out.extend(_flatten(it.children, it))
+    return out
+
+
+def _targets_of(item: Any) -> list[NewTarget]:
+    return [new_target_from_spec(t) for t in item.targets]
+
+
+def _target_key(t: dict[str, Any] | NewTarget) -> tuple[Any, ...]:
+    if isinstance(t, NewTarget):
+        return (t.kind, t.quote, t.value, t.min_value, t.max_value, t.comparator, t.measure,
+                t.deadline.isoformat() if t.deadline else None, t.commitment, t.subject)
+    return (t["kind"], t["quote"], t["value"], t["min_value"], t["max_value"], t["comparator"], t["measure"],
+            t["deadline"], t["commitment"], t["subject"])
+
+
+def _sync_targets(c: Connection, task_id: int, wanted: list[NewTarget]) -> bool:
+    """Make a task's targets those of the document; targets with logged progress are kept."""
+    have = store.targets_of(c, task_id)
+    if [_target_key(t) for t in have] == [_target_key(t) for t in wanted]:
+        return False
+    used: set[int] = set()
+    for pos, w in enumerate(wanted):
+        match = next((h for h in have if h["id"] not in used and h["kind"] == w.kind and h["quote"] == w.quote), None)
+        if match is None:
+            match = next((h for h in have if h["id"] not in used and h["kind"] == w.kind
+                          and h["measure"] == w.measure and h["subject"] == w.subject), None)
+        values = dict(position=pos, kind=w.kind, value=w.value, min_value=w.min_value, max_value=w.max_value,
+                      comparator=w.comparator, measure=w.measure, subject=w.subject, commitment=w.commitment,
+                      deadline=w.deadline, quote=w.quote)
+        if match is not None:
+            used.add(int(match["id"]))
+            store.update_target(c, int(match["id"]), **values)
+        else:
+            store.insert_target(c, task_id=task_id, start_value=None, current_value=None, **values)
+    stale = [h for h in have if h["id"] not in used]
+    if stale:
+        store.delete_targets_without_progress(c, task_id)
+        # Those still there carry progress: keep them, after the document's own.
+        for i, h in enumerate(t for t in store.targets_of(c, task_id) if t["id"] in {s["id"] for s in stale}):
+            store.update_target(c, int(h["id"]), position=len(wanted) + i)
+    return True
+
+
+def _match(item: Any, candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
+    for cand in candidates:
+        if cand["label"] == item.label and cand["title"] == item.title:
+            return cand
+    for cand in candidates:
+        if cand["title"] == item.title and item.title:
+            return cand
+    best, best_ratio = None, SIMILAR
+    for cand in candidates:
+        r = difflib.SequenceMatcher(None, cand["text"] or "", item.text or "", autojunk=False).quick_ratio()
+        if r >= best_ratio:
+            r = difflib.SequenceMatcher(None, cand["text"] or "", item.text or "", autojunk=False).ratio()
+            if r >= best_ratio:
+                best, best_ratio = cand, r
+    return best
+
+
+def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str) -> UnitChange:
+    now = ctx.now()
+    start = up.period_start.isoformat() if isinstance(up.period_start, date) else str(up.period_start)
+    end = up.period_end.isoformat() if isinstance(up.period_end, date) else str(up.period_end)
+    change = UnitChange(unit=up.name, plan_id=None, plan_title=up.title or up.name, period=(start, end))
+    unit = store.unit_by_name(c, up.name)
+    unit_id = int(unit["id"]) if unit else store.insert_unit(c, up.name, now)
+    plan = store.plan_for_unit_period(c, unit_id, start, end)
+    if plan is None:
+        plan_id = store.insert_plan(
+            c, unit_id=unit_id, title=up.title or up.name, plan_heading=up.plan_heading, period_start=start,
+            period_end=end, source_path=source, source_sha256=sha, created_at=now, updated_at=now,
+        )
+        change.new_plan = True
+        existing: list[dict[str, Any]] = []
+    else:
+        plan_id = int(plan["id"])
+        if plan["source_sha256"] == sha:
+            change.same_file = True
+        existing = store.plan_task_rows(c, plan_id)
+    change.plan_id = plan_id
+
+    claimed: set[int] = set()
+    id_of: dict[int, int] = {}  # id(item) -> task id
+    for item, parent, pos in _flatten(up.items):
+        parent_id = id_of[id(parent)] if parent is not None else None
+        name = f"{item.label}{item.title}"
+        wanted = _targets_of(item)
+        change.targets += len(wanted)
+        candidates = [t for t in existing if t["id"] not in claimed and t["parent_id"] == parent_id]
+        match = _match(item, candidates)
+        if match is None:
+            tid = store.insert_task(
+                c, plan_id=plan_id, unit_id=unit_id, parent_id=parent_id, position=pos, label=item.label,
+                title=item.title, text=item.text, owner=None, start_date=None, deadline=None, percent=None,
+                done_on=None, last_update_on=None, vanished_at=None, created_at=now, updated_at=now,
+            )
+            for i, t in enumerate(wanted):
+                store.insert_target(
+                    c, task_id=tid, position=i, kind=t.kind, value=t.value, min_value=t.min_value,
+                    max_value=t.max_value, comparator=t.comparator, measure=t.measure, subject=t.subject,
+                    commitment=t.commitment, deadline=t.deadline, start_value=None, current_value=None,
+                    quote=t.quote,
+                )
+            change.created.append(name)
+            id_of[id(item)] = tid
+            continue
+        tid = int(match["id"])
+        claimed.add(tid)
+        id_of[id(item)] = tid
+        fields = {k: v for k, v in (("label", item.label), ("title", item.title), ("text", item.text),
+                                    ("position", pos)) if match[k] != v}
+        if match["vanished_at"] is not None:
+            fields["vanished_at"] = None
+            change.revived.append(name)
+        targets_changed = _sync_targets(c, tid, wanted)
+        if fields:
+            store.update_task(c, tid, updated_at=now, **fields)
+        if (set(fields) - {"position", "vanished_at"}) or targets_changed:
+            change.updated.append(name)
+        elif "vanished_at" not in fields:
+            change.unchanged += 1
+    for old in existing:
+        if old["id"] not in claimed and old["vanished_at"] is None:
+            store.update_task(c, int(old["id"]), vanished_at=now, updated_at=now)
+            change.vanished.append(f"{old['label']}{old['title']}")
+    if not change.same_file or change.created or change.updated or change.vanished or change.revived:
+        refresh_plan_rollups(c, plan_id, ctx.today, ctx.rules)
+    if plan is not None and (plan["source_sha256"] != sha or plan["source_path"] != source):
+        store.update_plan(c, plan_id, source_path=source, source_sha256=sha, updated_at=now,
+                          title=up.title or up.name, plan_heading=up.plan_heading)
+    return change
+
+
+def import_file(
+    ctx: Context, path: str | Path, *, year: int | None = None, half: int | None = None,
+    unit: str | None = None, dry_run: bool = False,
+) -> ImportResult:
+    """Import (or re-import) a plan document in one transaction; dry_run rolls it back."""
+    p = Path(path)
+    doc = parse(p, year, half)
+    units = select_units(doc, unit)
+    sha = file_sha256(p)
+    source = str(p.resolve())
+
+    def run(c: Connection) -> ImportResult:
+        result = ImportResult(source=source, sha256=sha, units=[_import_unit(c, ctx, up, source, sha) for up in units],
+                              dry_run=dry_run)
+        if dry_run:
+            raise _DryRun(result)
+        return result
+
+    try:
+        return ctx.db.write(run)
+    except _DryRun as dry:
+        return dry.result
+
+
+def list_plans(ctx: Context) -> list[dict[str, Any]]:
+    return ctx.db.read(store.plans)
+
+
+def get_plan(ctx: Context, plan_id: int) -> dict[str, Any]:
+    row = ctx.db.read(lambda c: store.plan(c, plan_id))
+    if row is None:
+        raise NotFoundError(f"计划不存在：编号 {plan_id}（可用 tracker plan list 查看）")
+    return row
