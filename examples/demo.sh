@@ -1,11 +1,62 @@
 #!/usr/bin/env bash
-# The demo `make demo` runs: a fresh database, the bundled example plan imported, the board shown.
+# What `make demo` runs: a fresh database, the bundled example plans imported, a few progress
+# reports logged, then the board, a unit's task list and this week's report.
+# The database and "today" come from the Makefile (TRACKER_DB, TRACKER_TODAY).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 T=.venv/bin/tracker
+PLANS=examples/plans
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$1"; }
+# The id of the first task whose title contains $1.
+tid() { $T task list --search "$1" --format csv | sed -n 2p | cut -d, -f1; }
+
+step "初始化数据库"
 $T init
-$T unit add 某县卫生健康局
-$T task add "建设社区健康服务机构" --unit 某县卫生健康局 --target "年底前建设14家社康机构" --owner 李明
-$T task update 1 --value 9 --note "已建成9家，其余5家主体完工" --by 李明 --on 2024-10-10
+
+step "解析预览：2025年工作要点（只看不写）"
+$T plan parse "$PLANS/2025年县发展和改革委员会工作要点.md"
+
+step "导入四个单位的下半年工作计划汇编，以及水利局的 Word 计划"
+$T plan import "$PLANS/2024下半年工作计划汇编.txt"
+$T plan import "$PLANS/某县水利局2024年下半年工作计划.docx"
+
+step "各单位填报进展"
+teachers=$(tid 加强教师队伍建设)
+$T task update "$teachers" --target 1 --value 96 --note "已招聘96名，其余24名面试中" --by 王芳 --on 2024-09-28
+$T task update "$teachers" --target 2 --value 24 --by 王芳 --on 2024-09-28
+$T task update "$teachers" --target 3 --value 85 --note "存在的问题：部分乡村教师工学矛盾突出。下一步：10月集中补训" --by 王芳 --on 2024-10-12
+$T task update "$(tid 扩大优质学位供给)" --target 2 --value 3 --note "城北学校主体完工" --by 李明 --on 2024-10-09
+$T task update "$(tid 基层做实)" --target 1 --value 11 --note "已建成11家，3家装修中" --by 张伟 --on 2024-10-10
+$T task update "$(tid 稳定粮食生产)" --target 2 --value 2.5 --note "高标准农田全部完工" --by 赵强 --on 2024-10-08
+$T task update "$(tid 抓好城市更新)" --target 1 --value 9 --note "开工9个，其余13个在招标" --by 刘洋 --on 2024-09-20
+$T task update "$(tid 水利工程建设)" --percent 40 --note "3座水库除险加固主体完成2座" --by 陈静 --on 2024-10-11
+$T task update "$(tid 推进教育数字化)" --target 1 --value 32 --note "智慧教室已建成32间" --by 李明 --on 2024-10-14
+special=$(tid 办好特殊教育)
+$T task update "$special" --target 1 --value 5 --note "5间资源教室全部建成" --by 李明 --on 2024-09-30
+$T task update "$special" --target 2 --value 88 --by 李明 --on 2024-10-14
+$T task update "$(tid 开展校园安全隐患排查)" --value 1 --note "三季度排查已完成" --by 孙丽 --on 2024-09-25
+$T task update "$(tid 明厨亮灶)" --percent 75 --by 孙丽 --on 2024-10-11
+$T task update "$(tid 医院做强)" --percent 55 --note "新院区主体施工至16层" --by 张伟 --on 2024-10-12
+$T task update "$(tid 做好重点传染病防控)" --value 96.3 --note "接种率96.3%" --by 张伟 --on 2024-10-08
+$T task done "$(tid 修订完善防汛应急预案)" --note "预案已印发" --by 陈静 --on 2024-09-15
+$T task update "$(tid 完成农村户厕改造)" --value 1300 --note "存在问题：个别村群众意愿不强" --by 赵强 --on 2024-10-13
+$T task update "$(tid 培育新型经营主体)" --target 1 --value 4 --by 赵强 --on 2024-10-10
+$T task update "$(tid 培育新型经营主体)" --target 2 --value 21 --by 赵强 --on 2024-10-10
+$T task update "$(tid 保障住房安全)" --target 1 --value 112 --by 刘洋 --on 2024-10-12
+$T task update "$(tid 保障住房安全)" --target 2 --value 210 --by 刘洋 --on 2024-10-12
+
+step "同一文件再导入一次：不产生任何变化"
+$T plan import "$PLANS/2024下半年工作计划汇编.txt"
+
+step "督办看板"
 $T board
-$T task list
+
+step "某县教育局的任务"
+$T task list --unit 某县教育局
+
+if $T report --help >/dev/null 2>&1; then
+  step "本周督办周报"
+  $T report weekly --format md --output db/demo-weekly.md
+  echo "周报已写入 db/demo-weekly.md"
+fi

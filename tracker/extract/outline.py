@@ -24,6 +24,7 @@ _NOISE = re.compile(
     re.IGNORECASE,
 )
 _TOC = re.compile(r"^(.{2,80}?)(\t+|\s{2,}|[.…·_\-]{3,}|…+)\s*\d{1,3}\s*$")
+_PAGE_AFTER_TITLE = re.compile(r"^(.{6,80}?)\s+\d{1,3}$")
 _MD = re.compile(r"^(#{1,6}\s*|[-*+]\s+|>\s*)")
 
 
@@ -49,6 +50,9 @@ def clean_lines(text: str) -> list[Line]:
         n = fold(s)
         if _NOISE.search(n) or _TOC.match(n):
             continue
+        page = _PAGE_AFTER_TITLE.match(n)
+        if page and is_title(page.group(1)):
+            continue  # a table-of-contents entry: a title and its page number
         out.append(Line(s, n))
     return out
 

@@ -34,7 +34,7 @@ _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUM_CHARS}]+|[xX]{{1,3}}|\*{{1,3}})"
 _SEP = r"\s*(?:-|－|—+|–|~|～|至|到)\s*"
 TOKEN = re.compile(
     rf"(?<![\d.{CN_NUM_CHARS}a-zA-Z第])(?P<a>{_NUM})(?P<apct>%)?(?:{_SEP}(?P<b>{_NUM}))?\s*"
-    rf"(?:(?P<pct>%)|(?P<money>(?P<mmag>万|亿|千万|百万|千)?(?:元|美元))|(?P<pts>个?百分点)"
+    rf"(?:(?P<pct>%|‰)|(?P<money>(?P<mmag>万|亿|千万|百万|千)?(?:元|美元))|(?P<pts>个?百分点)"
     rf"|(?P<mag>万|亿)?(?P<meas>{_MEASURE_RX}))"
     rf"(?P<post>及以上|以上|以下|以内|左右|多|余)?"
 )
@@ -217,6 +217,7 @@ def _subject_before(n: str, start: int, pos: int) -> str | None:
         seg = seg.replace(w, "")
     seg = re.split(r"[，,、：:和]|分别", seg)[-1]
     seg = _VERB_PREFIX.sub("", _TIME_WORDS.sub("", seg)).strip("“”\"（）() -")
+    seg = re.sub(r"^(其中|其余|另外|同时|并且|力争|确保)", "", seg)
     return seg[-12:] or None
 
 
@@ -286,7 +287,7 @@ def extract_targets(orig: str, start: date, end: date) -> list[TargetSpec]:
         if m.group("meas") and m.group("meas") == "个" and n.startswith(("月", "工作日", "小时"), m.end()):
             continue
         if pct:
-            kind, unit = "percent", ("个百分点" if m.group("pts") else "%")
+            kind, unit = "percent", ("个百分点" if m.group("pts") else ("‰" if m.group("pct") == "‰" else "%"))
             mag = ""
         elif m.group("money"):
             kind, unit, mag = "amount", m.group("money"), ""
