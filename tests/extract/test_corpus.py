@@ -6,8 +6,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 from tests.conftest import shared_path
 from tracker.extract import parse_file
 
@@ -17,7 +15,11 @@ def test_seed_compilation_meets_the_quality_floor(tmp_path):
     gold = shared_path("eval/seed-gold.json")
     scorer = shared_path("eval/score_extraction.py")
     out = tmp_path / "extracted.json"
-    out.write_text(json.dumps(parse_file(corpus).to_dict(), ensure_ascii=False), encoding="utf-8")
+    parsed = subprocess.run([sys.executable, "-m", "tracker", "plan", "parse", str(corpus), "--format", "json"],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert parsed.returncode == 0, parsed.stderr
+    assert json.loads(parsed.stdout) == json.loads(json.dumps(parse_file(corpus).to_dict()))
+    out.write_text(parsed.stdout, encoding="utf-8")
     r = subprocess.run([sys.executable, str(scorer), str(gold), str(out), "--min-item-f1", "0.95",
                         "--min-target-f1", "0.90", "--verbose"], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -43,6 +45,3 @@ def test_sample_period_and_units():
     assert len(doc.units) == 5
     assert {(str(u.period_start), str(u.period_end)) for u in doc.units} == {("2023-07-01", "2023-12-31")}
 
-
-if __name__ == "__main__":  # pragma: no cover
-    pytest.main([__file__])

@@ -171,3 +171,28 @@ def test_markdown_headings_and_bold():
     assert u.name == "某县水利局" and u.plan_heading == "一、重点工作"
     assert [i.label for i in u.items] == ["1.", "2."]
     assert u.items[0].targets[0].value == 3
+
+
+def test_unit_name_from_the_first_sentence_and_items_inside_an_intro():
+    text = ("2023年上半年工作总结和下半年工作计划\n2023年上半年，县市场监督管理局坚持以人民为中心，扎实推进各项工作。\n"
+            "一、上半年工作情况\n略。\n二、下半年工作打算\n"
+            "下半年，我局将重点做好以下工作：一是加强食品安全监管，抽检不少于500批次；二是优化营商环境；三是加强特种设备监管。\n")
+    [u] = parse_text(text).units
+    assert u.name == "县市场监督管理局"
+    assert [i.label for i in u.items] == ["一是", "二是", "三是"]
+    assert u.items[0].targets[0].value == 500
+
+
+def test_unit_name_from_the_signature_or_the_file_name():
+    assert parse_text("2024年下半年工作计划\n1.做好防汛。\n2.抓好项目。\n某县水务局\n2024年7月1日\n").units[0].name == "某县水务局"
+    doc = parse_text("2024年下半年工作计划\n1.做好防汛。\n", source="/x/某县林业局2024年下半年工作计划.txt")
+    assert doc.units[0].name == "某县林业局"
+
+
+def test_piece_markers_and_safeguard_sections():
+    text = ("篇一：某县审计局2024年上半年工作总结和下半年工作计划\n一、上半年工作\n略。\n二、下半年工作计划\n"
+            "（一）开展审计项目12个。\n三、保障措施\n（一）加强组织领导。\n"
+            "篇二：某县统计局2024年下半年工作计划\n1.做好经济普查。\n")
+    audit, stats = parse_text(text).units
+    assert audit.name == "某县审计局" and [i.title for i in audit.items] == ["开展审计项目12个"]
+    assert stats.name == "某县统计局" and [i.label for i in stats.items] == ["1."]

@@ -14,7 +14,7 @@ from pathlib import Path
 from tracker.errors import InputError
 from tracker.extract.model import Document, PlanItem, TargetSpec, UnitPlan
 from tracker.extract.numerals import fold
-from tracker.extract.outline import Node, build_items, clean_lines, plan_sections, split_units
+from tracker.extract.outline import Node, build_items, clean_lines, guess_unit_name, plan_sections, split_units
 from tracker.extract.reader import read_document
 from tracker.extract.targets import extract_targets, parse_target_phrase
 
@@ -93,7 +93,10 @@ def parse_text(text: str, year: int | None = None, half: int | None = None, sour
                default_year: int | None = None) -> Document:
     """Extract every unit's plan items and targets from a document's text."""
     units: list[UnitPlan] = []
-    for raw in split_units(clean_lines(text)):
+    raws = split_units(clean_lines(text))
+    for raw in raws:
+        if not raw.name and len(raws) == 1:
+            raw.name = guess_unit_name(raw, Path(source).stem if source else None)
         sections = plan_sections(raw)
         ty, th, known = title_period(raw.title)
         heading = next((s.heading for s in sections if s.heading), None)
@@ -111,7 +114,11 @@ def parse_text(text: str, year: int | None = None, half: int | None = None, sour
         if not items:
             for sec in sections:
                 _, loose = build_items(sec.lines)
-                items.extend(_item(p, start, end) for p in loose if p.orig)
+                for para in loose:
+                    if para.children:  # "下半年重点做好以下工作：一是…；二是…": the 一是 are the items
+                        items.extend(_item(c, start, end) for c in para.children)
+                    elif para.orig:
+                        items.append(_item(para, start, end))
                 if items:
                     used_heading = sec.heading
                     break

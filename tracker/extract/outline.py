@@ -25,6 +25,7 @@ _NOISE = re.compile(
 )
 _TOC = re.compile(r"^(.{2,80}?)(\t+|\s{2,}|[.…·_\-]{3,}|…+)\s*\d{1,3}\s*$")
 _PAGE_AFTER_TITLE = re.compile(r"^(.{6,80}?)\s+\d{1,3}$")
+_PIECE = re.compile(r"^(?:篇[一二三四五六七八九十\d]+|第[一二三四五六七八九十\d]+篇|范文[一二三四五六七八九十\d]*)\s*[:：、.．]?\s*")
 _MD = re.compile(r"^(#{1,6}\s*|[-*+]\s+|>\s*)")
 
 
@@ -50,6 +51,11 @@ def clean_lines(text: str) -> list[Line]:
         n = fold(s)
         if _NOISE.search(n) or _TOC.match(n):
             continue
+        piece = _PIECE.match(n)
+        if piece:  # 篇二：… / 范文3 before a unit's title in a compilation
+            s, n = s[piece.end():], n[piece.end():]
+            if not n:
+                continue
         page = _PAGE_AFTER_TITLE.match(n)
         if page and is_title(page.group(1)):
             continue  # a table-of-contents entry: a title and its page number
@@ -162,7 +168,7 @@ def leading_label(n: str, pos: int = 0, styles: tuple[str, ...] | None = None) -
 
 _STRONG_PLAN = re.compile(rf"下半年|下一步|下步|下阶段|下一阶段|明年|来年|今后|未来|(?:{_YEAR})\s*年(?:度)?(?:工作)?(?:计划|要点|思路|打算|安排|重点|目标|任务)")
 _PLAN_WORD = re.compile(r"计划|打算|思路|安排|要点|重点|任务|目标|举措|措施|工作|方向|设想|展望")
-_PLAN_END = re.compile(r"(计划|打算|思路|安排|要点|重点工作|工作重点|重点任务|主要任务|工作任务|目标任务|任务目标|工作目标|总体目标|发展目标|主要目标|目标和任务|目标及任务|主要措施|工作措施|具体措施|保障措施|工作举措|主要举措|展望|设想)[:：]?$")
+_PLAN_END = re.compile(r"(计划|打算|思路|安排|要点|重点工作|工作重点|重点任务|主要任务|工作任务|目标任务|任务目标|工作目标|总体目标|发展目标|主要目标|目标和任务|目标及任务|主要举措|展望|设想)[:：]?$")
 _SUMMARY = re.compile(r"总结|成效|成绩|亮点|回顾|完成情况|进展情况|开展情况|工作情况|基本情况|推进情况|落实情况|执行情况|主要做法|做法|存在|问题|不足|困难|短板|挑战|经验|体会|启示|成果|收获|特色")
 
 
@@ -239,6 +245,32 @@ def split_units(lines: list[Line]) -> list[RawUnit]:
     if not units:
         return [RawUnit(_guess_title(pre), "", pre)] if pre else []
     return units
+
+
+_ORG_IN_TEXT = re.compile(
+    r"(?:^|[，,。；;：:\s]|年|月|日|期间|以来)([^，,。；;：:\s“”《》（）()]{2,24}?"
+    r"(?:局|委员会|委|办公室|办|中心|学校|中学|小学|学院|医院|卫生院|政府|街道办事处|街道|公司|集团|管委会|馆|厅))"
+    r"(?=坚持|围绕|紧扣|在|深入|认真|按照|全面|聚焦|始终|以|把|着力|立足|[，,])")
+
+
+def guess_unit_name(unit: RawUnit, file_stem: str | None = None) -> str:
+    """A unit name for a document whose title does not give one: its file name, signature or first lines."""
+    if file_stem:
+        stem = fold(file_stem)
+        if _DOC_KIND.search(stem) or _PERIOD_MARK.search(stem):
+            name = unit_name(stem)
+            if name and len(name) <= 30:
+                return file_stem[stem.index(name):stem.index(name) + len(name)]
+    tail = unit.lines[-3:]
+    for ln in reversed(tail):
+        n = ln.norm
+        if len(n) <= 25 and _ORG_END.search(n) and not _LABEL_START.match(n) and not any(c in n for c in "。；;，,：:"):
+            return ln.orig
+    for ln in unit.lines[:3]:
+        m = _ORG_IN_TEXT.search(ln.norm)
+        if m:
+            return ln.orig[m.start(1):m.end(1)]
+    return ""
 
 
 def _guess_title(lines: list[Line]) -> str:
