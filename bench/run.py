@@ -146,6 +146,7 @@ def main() -> None:
 EXTRA: list[Callable[[Path, dict[str, str], argparse.Namespace], None]] = []
 
 if __name__ == "__main__":
+    import bench.plans  # noqa: F401  (registers the plan import section)
     import bench.sections  # noqa: F401  (registers the other issues' sections in EXTRA)
 
     main()

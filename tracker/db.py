@@ -83,6 +83,17 @@ class Connection:
 
         return self._sa.execute(text(sql), params).rowcount
 
+    def execute_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        """Run one statement for many parameter sets in a single call (no round trip per row)."""
+        if not rows:
+            return
+        if self.is_sqlite:
+            self._raw.executemany(sql, [{k: _adapt(v) for k, v in r.items()} for r in rows])
+            return
+        from sqlalchemy import text
+
+        self._sa.execute(text(sql), rows)
+
     def insert(self, table: str, **values: Any) -> int:
         """Insert one row and return its id."""
         cols = ", ".join(values)

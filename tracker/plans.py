@@ -205,12 +205,16 @@ def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str) ->
 
     claimed: set[int] = set()
     id_of: dict[int, int] = {}  # id(item) -> task id
+    by_parent: dict[int | None, list[dict[str, Any]]] = {}
+    for t in existing:
+        by_parent.setdefault(t["parent_id"], []).append(t)
+    new_targets: list[dict[str, Any]] = []  # inserted in one call once all new tasks have ids
     for item, parent, pos in _flatten(up.items):
         parent_id = id_of[id(parent)] if parent is not None else None
         name = f"{item.label}{item.title}"
         wanted = _targets_of(item)
         change.targets += len(wanted)
-        candidates = [t for t in existing if t["id"] not in claimed and t["parent_id"] == parent_id]
+        candidates = [t for t in by_parent.get(parent_id, ()) if t["id"] not in claimed]
         match = _match(item, candidates)
         if match is None:
             tid = store.insert_task(
@@ -218,13 +222,12 @@ def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str) ->
                 title=item.title, text=item.text, owner=None, start_date=None, deadline=None, percent=None,
                 done_on=None, last_update_on=None, vanished_at=None, created_at=now, updated_at=now,
             )
-            for i, t in enumerate(wanted):
-                store.insert_target(
-                    c, task_id=tid, position=i, kind=t.kind, value=t.value, min_value=t.min_value,
-                    max_value=t.max_value, comparator=t.comparator, measure=t.measure, subject=t.subject,
-                    commitment=t.commitment, deadline=t.deadline, start_value=None, current_value=None,
-                    quote=t.quote,
-                )
+            new_targets.extend(
+                {"task_id": tid, "position": i, "kind": t.kind, "value": t.value, "min_value": t.min_value,
+                 "max_value": t.max_value, "comparator": t.comparator, "measure": t.measure, "subject": t.subject,
+                 "commitment": t.commitment, "deadline": t.deadline, "start_value": None, "current_value": None,
+                 "quote": t.quote}
+                for i, t in enumerate(wanted))
             change.created.append(name)
             id_of[id(item)] = tid
             continue
@@ -243,6 +246,7 @@ def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str) ->
             change.updated.append(name)
         elif "vanished_at" not in fields:
             change.unchanged += 1
+    store.insert_targets(c, new_targets)
     for old in existing:
         if old["id"] not in claimed and old["vanished_at"] is None:
             store.update_task(c, int(old["id"]), vanished_at=now, updated_at=now)

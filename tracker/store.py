@@ -204,6 +204,11 @@ def set_rollup(c: Connection, task_id: int, completion: float, open_target_due: 
               c=completion, o=open_target_due, d=targets_deadline, id=task_id)
 
 
+def set_rollups(c: Connection, rows: list[dict[str, Any]]) -> None:
+    """set_rollup for many tasks at once: rows of id, c (completion), o (open target due), d (deadline)."""
+    c.execute_many("UPDATE task SET completion = :c, open_target_due = :o, targets_deadline = :d WHERE id = :id", rows)
+
+
 def plan_task_rows(c: Connection, plan_id: int) -> list[dict[str, Any]]:
     """Every task of a plan, vanished ones included (for re-import matching)."""
     return c.query("SELECT * FROM task WHERE plan_id = :p ORDER BY position, id", p=plan_id)
@@ -212,6 +217,13 @@ def plan_task_rows(c: Connection, plan_id: int) -> list[dict[str, Any]]:
 # -- targets -------------------------------------------------------------------------------
 def insert_target(c: Connection, **values: Any) -> int:
     return c.insert("target", **values)
+
+
+def insert_targets(c: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert many targets (all with the same columns) in one call."""
+    if rows:
+        cols = list(rows[0])
+        c.execute_many(f"INSERT INTO target ({', '.join(cols)}) VALUES ({', '.join(':' + k for k in cols)})", rows)
 
 
 def targets_of(c: Connection, task_id: int, lock: bool = False) -> list[dict[str, Any]]:
@@ -301,19 +313,143 @@ def count_rows(c: Connection, table: str) -> int:
 
 # -- reports (weekly and year-end) -------------------------------------------------------------
 def report_log(c: Connection, until: str, unit_id: int | None = None) -> list[dict[str, Any]]:
-    """Every effective log row (update/done/reopen, not retracted) up to ``until``, in replay order.
+    """Every effective log row (update/done/reopen, not retracted) up to ``until``, in replay order
+    (happened_on, recorded_at, id).
 
-    One bulk query: reports rebuild past states, latest notes and the week's updates from it.
+    One bulk query: reports rebuild past states, latest notes and the week's updates from it. On
+    SQLite the table is scanned rather than read through the happened_on index (nearly every row
+    qualifies, and index order means a random read per row); retractions, few, are dropped and
+    the rows sorted here.
     """
+    scan = " NOT INDEXED" if c.is_sqlite else ""
+    join = " JOIN task k ON k.id = pu.task_id AND k.unit_id = :unit_id" if unit_id is not None else ""
+    rows = c.query(
+        "SELECT pu.id, pu.task_id, pu.target_id, pu.action, pu.value, pu.percent, pu.note, pu.author, "
+        f"pu.happened_on, pu.recorded_at FROM progress_update pu{scan}{join} "
+        "WHERE pu.action IN ('update', 'done', 'reopen') AND pu.happened_on <= :until",
+        until=until, unit_id=unit_id,
+    )
+    retracted = {r["retracts_id"] for r in c.query(
+        "SELECT retracts_id FROM progress_update WHERE retracts_id IS NOT NULL")}
+    if retracted:
+        rows = [r for r in rows if r["id"] not in retracted]
+    rows.sort(key=lambda r: (str(r["happened_on"]), str(r["recorded_at"]), r["id"]))
+    return rows
+
+
+def report_latest_notes(c: Connection, until: str, unit_id: int | None = None) -> list[dict[str, Any]]:
+    """Per task, its newest effective log row with a note up to ``until`` (replay order), for
+    reports that read the stored state instead of replaying the whole log."""
+    scan = " NOT INDEXED" if c.is_sqlite else ""
     join = " JOIN task k ON k.id = pu.task_id AND k.unit_id = :unit_id" if unit_id is not None else ""
     return c.query(
-        "SELECT pu.id, pu.task_id, pu.target_id, pu.action, pu.value, pu.percent, pu.note, pu.author, "
-        f"pu.happened_on, pu.recorded_at FROM progress_update pu{join} "
-        "WHERE pu.action IN ('update', 'done', 'reopen') AND pu.happened_on <= :until "
-        "AND NOT EXISTS (SELECT 1 FROM progress_update r WHERE r.retracts_id = pu.id) "
-        "ORDER BY pu.happened_on, pu.recorded_at, pu.id", until=until, unit_id=unit_id,
+        "SELECT task_id, note, author, happened_on FROM ("
+        " SELECT pu.task_id, pu.note, pu.author, pu.happened_on, ROW_NUMBER() OVER ("
+        "  PARTITION BY pu.task_id ORDER BY pu.happened_on DESC, pu.recorded_at DESC, pu.id DESC) AS n"
+        f" FROM progress_update pu{scan}{join}"
+        " WHERE pu.action IN ('update', 'done', 'reopen') AND pu.note IS NOT NULL AND pu.note <> ''"
+        " AND pu.happened_on <= :until"
+        " AND NOT EXISTS (SELECT 1 FROM progress_update r WHERE r.retracts_id = pu.id)) x WHERE n = 1",
+        until=until, unit_id=unit_id,
     )
 
 
-
 # -- notification outbox -------------------------------------------------------------------------
+def insert_outbox(c: Connection, job: str, period: str, channel: str, body: str, created_at: Any) -> int | None:
+    """Insert a pending message; None when (job, period, channel) exists (also if inserted concurrently)."""
+    row = c.one(
+        "INSERT INTO outbox (job, period, channel, body, status, attempts, created_at) "
+        "VALUES (:job, :period, :channel, :body, 'pending', 0, :created_at) "
+        "ON CONFLICT (job, period, channel) DO NOTHING RETURNING id",
+        job=job, period=period, channel=channel, body=body, created_at=created_at,
+    )
+    return None if row is None else int(row["id"])
+
+
+OUTBOX_COLUMNS = ("id, job, period, channel, body, status, attempts, last_error, claimed_by, claimed_at, "
+                  "created_at, sent_at")
+
+
+def outbox_family(c: Connection, job: str, head: str, channel: str) -> list[dict[str, Any]]:
+    """The parts of one message: the row keyed ``head`` and its "head k/n" continuations, in order."""
+    return c.query(f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE job = :job AND channel = :channel "
+                   "AND (period = :head OR period LIKE :like) ORDER BY id",
+                   job=job, channel=channel, head=head, like=head + " %")
+
+
+def outbox_heads(c: Connection, job: str, period: str, channel: str) -> list[str]:
+    """The message keys already used for a period: the period itself and its "#N" resends."""
+    rows = c.query("SELECT period FROM outbox WHERE job = :job AND channel = :channel "
+                   "AND (period = :p OR period LIKE :like) AND period NOT LIKE '% %'",
+                   job=job, channel=channel, p=period, like=period + "#%")
+    return [str(r["period"]) for r in rows]
+
+
+def outbox_row(c: Connection, outbox_id: int) -> dict[str, Any] | None:
+    return c.one(f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE id = :id", id=outbox_id)
+
+
+def claim_outbox(c: Connection, outbox_id: int, worker: str, now: Any, stale_before: Any,
+                 retry_failed: bool = False) -> bool:
+    """Atomically take a row for delivery; False when another process has it (or it is done)."""
+    failed = " OR status = 'failed'" if retry_failed else ""
+    n = c.execute(
+        "UPDATE outbox SET status = 'sending', claimed_by = :worker, claimed_at = :now WHERE id = :id "
+        f"AND (status = 'pending' OR (status = 'sending' AND claimed_at < :stale){failed})",
+        worker=worker, now=now, stale=stale_before, id=outbox_id,
+    )
+    return n == 1
+
+
+def outbox_sent(c: Connection, outbox_id: int, worker: str, now: Any) -> None:
+    c.execute("UPDATE outbox SET status = 'sent', sent_at = :now, attempts = attempts + 1 "
+              "WHERE id = :id AND claimed_by = :worker", now=now, id=outbox_id, worker=worker)
+
+
+def outbox_attempt_failed(c: Connection, outbox_id: int, worker: str, error: str, final: bool) -> None:
+    status = ", status = 'failed'" if final else ""
+    c.execute(f"UPDATE outbox SET attempts = attempts + 1, last_error = :error{status} "
+              "WHERE id = :id AND claimed_by = :worker", error=error, id=outbox_id, worker=worker)
+
+
+def outbox_fail_pending(c: Connection, ids: list[int], error: str) -> None:
+    if not ids:
+        return
+    marks = ", ".join(f":i{n}" for n in range(len(ids)))
+    c.execute(f"UPDATE outbox SET status = 'failed', last_error = :error WHERE status = 'pending' AND id IN ({marks})",
+              error=error, **{f"i{n}": v for n, v in enumerate(ids)})
+
+
+def outbox_unsent_heads(c: Connection, stale_before: Any) -> list[dict[str, Any]]:
+    """One row per message that still has a pending part (or one claimed by a process that died)."""
+    return c.query("SELECT min(id) AS id, job, channel, min(period) AS period FROM outbox "
+                   "WHERE status = 'pending' OR (status = 'sending' AND claimed_at < :stale) "
+                   "GROUP BY job, channel, period ORDER BY min(id)", stale=stale_before)
+
+
+def outbox_rows(c: Connection, limit: int = 50, status: str | None = None, job: str | None = None) -> list[dict[str, Any]]:
+    """The newest outbox rows (without bodies), for `tracker notify log`."""
+    where: list[str] = []
+    params: dict[str, Any] = {"limit": limit}
+    if status:
+        where.append("status = :status")
+        params["status"] = status
+    if job:
+        where.append("job = :job")
+        params["job"] = job
+    cond = (" WHERE " + " AND ".join(where)) if where else ""
+    return c.query("SELECT id, job, period, channel, status, attempts, last_error, claimed_by, created_at, sent_at "
+                   f"FROM outbox{cond} ORDER BY id DESC LIMIT :limit", **params)
+
+
+def scheduler_next_runs(c: Connection, table: str) -> list[dict[str, Any]]:
+    """APScheduler's stored jobs (id, next_run_time as a UTC epoch), read without a scheduler."""
+    assert table.isidentifier()
+    if c.is_sqlite:
+        exists = c.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :t", t=table)
+    else:
+        exists = c.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = :t "
+                          "AND table_schema = current_schema()", t=table)
+    if not exists:
+        return []
+    return c.query(f"SELECT id, next_run_time FROM {table} ORDER BY id")

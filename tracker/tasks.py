@@ -205,10 +205,11 @@ def refresh_plan_rollups(c: Connection, plan_id: int, today: date, rules: st.Rul
     """Recompute the stored rollups of every current task of a plan in one pass (after an import)."""
     rows = store.task_rows(c, plan_id=plan_id, light=True)
     views = build_views(rows, store.target_rows(c, plan_id=plan_id, light=True), today, rules)
-    for v in views.values():
-        if (v.row["completion"], to_date(v.row["open_target_due"]), to_date(v.row["targets_deadline"])) != (
-                v.completion, v.open_target_due, v.targets_deadline):
-            store.set_rollup(c, v.id, v.completion, v.open_target_due, v.targets_deadline)
+    store.set_rollups(c, [
+        {"id": v.id, "c": v.completion, "o": v.open_target_due, "d": v.targets_deadline} for v in views.values()
+        if (v.row["completion"], to_date(v.row["open_target_due"]), to_date(v.row["targets_deadline"]))
+        != (v.completion, v.open_target_due, v.targets_deadline)
+    ])
 
 
 def refresh_rollups(c: Connection, task_ids: list[int]) -> None:
@@ -596,13 +597,13 @@ def new_target_from_spec(s: Any) -> NewTarget:
 
 
 def insert_targets(c: Connection, task_id: int, targets: list[NewTarget], first_position: int = 0) -> None:
-    for i, t in enumerate(targets):
-        store.insert_target(
-            c, task_id=task_id, position=first_position + i, kind=t.kind, value=t.value,
-            min_value=t.min_value, max_value=t.max_value, comparator=t.comparator, measure=t.measure,
-            subject=t.subject, commitment=t.commitment, deadline=t.deadline, start_value=t.start_value,
-            current_value=None, quote=t.quote,
-        )
+    store.insert_targets(c, [
+        {"task_id": task_id, "position": first_position + i, "kind": t.kind, "value": t.value,
+         "min_value": t.min_value, "max_value": t.max_value, "comparator": t.comparator, "measure": t.measure,
+         "subject": t.subject, "commitment": t.commitment, "deadline": t.deadline, "start_value": t.start_value,
+         "current_value": None, "quote": t.quote}
+        for i, t in enumerate(targets)
+    ])
 
 
 def add_task(

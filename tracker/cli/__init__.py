@@ -26,6 +26,10 @@ CLICK_MESSAGES = [
     ("is not one of", "不是可选值之一"),
     ("is not a valid integer", "不是有效的整数"),
     ("is not a valid float", "不是有效的数字"),
+    ("Input should be a valid integer, unable to parse string as an integer", "应为整数"),
+    ("Input should be a valid number, unable to parse string as a number", "应为数字"),
+    ("Input should be a valid integer", "应为整数"),
+    ("Input should be a valid number", "应为数字"),
     ("Did you mean", "是否想用"),
 ]
 

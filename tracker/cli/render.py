@@ -309,3 +309,213 @@ def tree(title: str, build: Any) -> None:
     t = Tree(title)
     build(t)
     out().print(t)
+
+
+# -- reports (weekly and year-end) ---------------------------------------------------------------
+REPORT_WIDTH = 120  # columns when stdout is not a terminal (files, pipes, tests): output is stable
+RICH_ROWS_MAX = 100  # longer tables are laid out as plain text (rich takes ~0.5 ms a row)
+
+
+def report_console(file: Any = None) -> Console:
+    """A console for reports: fixed width and no colour unless writing to a terminal."""
+    target = file or sys.stdout
+    tty = file is None and sys.stdout.isatty()
+    color = tty and "NO_COLOR" not in os.environ
+    return Console(file=target, width=None if tty else REPORT_WIDTH, color_system="auto" if color else None,
+                   force_terminal=tty, highlight=False, soft_wrap=False, emoji=False)
+
+
+def _report_cell(kind: str, value: Any) -> Text:
+    from tracker.reports.layout import fmt_cell
+
+    if kind == "status" and value in STATUS_STYLE:
+        return status_text(value)
+    if kind == "bar" and value is not None:
+        return Text(f"{bar(float(value), 10)} {float(value):5.1f}%")
+    text = fmt_cell(kind, value)
+    if kind == "rank" and value:
+        return Text(text, style="green" if int(value) > 0 else "red")
+    return Text(text)
+
+
+def report_terminal(doc: Any, path: Any = None) -> None:
+    """A report (tracker.reports.layout.Doc) as rich headings, tables and text progress bars;
+    written to ``path`` (plain, 120 columns) when given, else to stdout."""
+    from tracker.reports.layout import Chart, Heading, Para
+    from tracker.reports.layout import Table as ReportTable
+
+    reset()
+    fh = open(path, "w", encoding="utf-8") if path else None  # noqa: SIM115 - closed below
+    try:
+        c = report_console(fh)
+        c.print(Text(doc.title, style="bold"), justify="center")
+        c.print(Text(doc.subtitle, style="dim"))
+        right = {"int", "num", "pct", "pts", "rank", "bar"}
+        # Headings and paragraphs are printed in batches (fewer, faster calls), each kept as
+        # (lead, lead style, text, text style) until then.
+        pending: list[tuple[str, str, str, str]] = []
+        plain_out = c.color_system is None and not c.is_terminal
+        width = c.width
+
+        def flush() -> None:
+            if not pending:
+                return
+            if plain_out:
+                # Without colour, lines that need no wrapping are written as they are: the same
+                # output as rich's, without its per-character layout (thousands of items).
+                raw = "\n".join(lead + text for lead, _, text, _ in pending)
+                if all(_fits_plain(line, width) for line in raw.split("\n")):
+                    pending.clear()
+                    c.file.write(raw + "\n")
+                    return
+            joined = Text("\n").join(Text(lead, style=ls) + Text(text, style=ts) for lead, ls, text, ts in pending)
+            pending.clear()
+            c.print(joined)
+
+        for b in doc.blocks:
+            if isinstance(b, Heading):
+                pending.append(("\n", "", b.text, "bold underline" if b.level == 1 else "bold"))
+            elif isinstance(b, Para):
+                pending.append((b.lead, "bold", b.text, ""))
+            elif isinstance(b, ReportTable):
+                if len(b.rows) > RICH_ROWS_MAX:
+                    flush()
+                    c.file.write(_plain_report_table(b, right) + "\n")
+                    continue
+                flush()
+                with_bars = len(b.cols) <= 10
+                t = Table(title=b.title or None, title_justify="left", show_lines=False,
+                          padding=(0, 1) if with_bars else (0, 0))
+                cells = [[_report_cell(col.kind if with_bars or col.kind != "bar" else "pct", v)
+                          for col, v in zip(b.cols, r, strict=True)] for r in b.rows]
+                for j, col in enumerate(b.cols):
+                    # values keep their width (a header may wrap); long texts fold from 14 cells on
+                    widest = max([_width(row[j].plain) for row in cells] + [2])
+                    t.add_column(col.name, justify="right" if col.kind in right else "left", overflow="fold",
+                                 min_width=min(widest, 14) if col.kind == "text" else widest)
+                last = len(b.rows) - 1
+                for i, row in enumerate(cells):
+                    t.add_row(*row, style="bold" if b.total_row and i == last else None)
+                c.print(t)
+            elif isinstance(b, Chart):
+                continue
+        flush()
+    finally:
+        if fh is not None:
+            fh.close()
+
+
+def _plain_report_table(b: Any, right: set[str]) -> str:
+    """A long report table as aligned plain text (numbers right-aligned, long texts cut)."""
+    from tracker.reports.layout import fmt_cell
+
+    cells = _cells_cached()
+    texts = [[fmt_cell(col.kind, v) for col, v in zip(b.cols, r, strict=True)] for r in b.rows]
+    widths = [min(30, max([cells(col.name)] + [cells(r[j]) for r in texts])) for j, col in enumerate(b.cols)]
+    flush_right = [col.kind in right for col in b.cols]
+
+    def fit(text: str, w: int, to_right: bool) -> str:
+        n = cells(text)
+        if n > w:  # cut to w - 1 cells and mark the cut
+            out, used = [], 0
+            for ch in text:
+                cw = cells(ch)
+                if used + cw > w - 1:
+                    break
+                out.append(ch)
+                used += cw
+            return "".join(out) + "…" + " " * (w - used - 1)
+        return " " * (w - n) + text if to_right else text + " " * (w - n)
+
+    lines = [b.title] if b.title else []
+    lines.append("  ".join(_fit(col.name, w) for col, w in zip(b.cols, widths, strict=True)).rstrip())
+    lines.append("  ".join("─" * w for w in widths))
+    lines += ["  ".join(fit(v, w, r) for v, w, r in zip(row, widths, flush_right, strict=True)).rstrip()
+              for row in texts]
+    return "\n".join(lines)
+
+
+def _cells_cached() -> Any:
+    """Terminal width of a string, remembered (report tables repeat the same names and figures)."""
+    import functools
+
+    @functools.lru_cache(maxsize=65536)
+    def cells(text: str) -> int:
+        return len(text) if text.isascii() else _width(text)
+
+    return cells
+
+
+_CONTROL = __import__("re").compile(r"[\x00-\x1f\x7f]")
+
+
+def _fits_plain(line: str, width: int) -> bool:
+    from rich.cells import cell_len
+
+    return _CONTROL.search(line) is None and cell_len(line) <= width
+
+
+def report_written(path: Any) -> None:
+    """Say where a report went, the path on one line (never wrapped)."""
+    reset()
+    out().print(Text("✓ ", style="green") + Text(f"已生成报告：{path}"), soft_wrap=True)
+
+
+# -- notifications and the scheduler -----------------------------------------------------------
+NOTIFY_STATUS = {
+    "sent": ("已发送", "green"), "skipped": ("已跳过", "yellow"), "empty": ("无需发送", "dim"),
+    "failed": ("发送失败", "bold red"), "busy": ("由其他进程发送中", "yellow"), "dry-run": ("预览", "cyan"),
+}
+OUTBOX_STATUS = {"sent": "已发送", "failed": "失败", "pending": "待发送", "sending": "发送中"}
+
+
+def notify_outcomes(results: list[Any]) -> None:
+    """One line per channel (and, for --dry-run, the message texts)."""
+    reset()
+    c = out()
+    for r in results:
+        label, style = NOTIFY_STATUS.get(r.status, (r.status, ""))
+        parts = f"，{r.parts} 条" if r.parts > 1 else ""
+        line = Text(f"{r.channel}", style="bold") + Text(f"（{r.target}）：" if r.target else "：")
+        line += Text(label, style=style)
+        line += Text(f" {r.period}{parts}" + (f"：{r.detail}" if r.detail else ""))
+        c.print(line)
+        for body in r.bodies:
+            sys.stdout.write("─" * 40 + "\n" + body.rstrip("\n") + "\n")
+        if r.bodies:
+            sys.stdout.write("─" * 40 + "\n")
+            sys.stdout.flush()
+
+
+def outbox_table(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        info("（暂无发送记录）")
+        return
+    styles = {"sent": "green", "failed": "bold red", "pending": "yellow", "sending": "yellow"}
+    table(f"发送记录（最近 {len(rows)} 条）", ["编号", "类型", "期次", "渠道", "状态", "尝试", "创建时间", "发送时间", "错误"],
+          [[r["id"], r["job"], r["period"], r["channel"],
+            Text(OUTBOX_STATUS.get(r["status"], r["status"]), style=styles.get(r["status"], "")),
+            r["attempts"], str(r["created_at"] or "")[:19], str(r["sent_at"] or "")[:19], r["last_error"] or ""]
+           for r in rows])
+
+
+def scheduler_jobs(infos: list[Any]) -> None:
+    """The jobs with their next run that will send (dates never wrapped) and the stored next fire time."""
+    reset()
+    t = Table(title="定时任务", show_lines=False)
+    t.add_column("任务", no_wrap=True)
+    t.add_column("时间（cron）", no_wrap=True)
+    t.add_column("下次运行", no_wrap=True)
+    t.add_column("任务库中的下次触发", overflow="fold")
+    for i in infos:
+        nxt = (i.next_runs[0].strftime("%Y-%m-%d %H:%M") if i.next_runs else "—") if i.enabled else "已停用"
+        stored = i.stored_next.strftime("%Y-%m-%d %H:%M") if i.stored_next else "（调度器尚未运行）"
+        t.add_row(f"{i.name} {i.title.split('（')[0]}", i.cron, nxt, stored)
+    out().print(t)
+
+
+def job_run(run: Any) -> None:
+    if run.skipped:
+        info(f"{run.job}（{run.day.isoformat()}）：{run.skipped}")
+        return
+    notify_outcomes(run.outcomes)

@@ -20,11 +20,17 @@ def run_migrations_online() -> None:
     _run(connection)
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    """Leave APScheduler's job store table (created by the scheduler, not by us) out of autogenerate."""
+    return not (type_ == "table" and name == "apscheduler_jobs")
+
+
 def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
