@@ -196,3 +196,12 @@ def test_piece_markers_and_safeguard_sections():
     audit, stats = parse_text(text).units
     assert audit.name == "某县审计局" and [i.title for i in audit.items] == ["开展审计项目12个"]
     assert stats.name == "某县统计局" and [i.label for i in stats.items] == ["1."]
+
+
+def test_markdown_task_table():
+    text = ("# 某县交通运输局2024年下半年工作计划\n\n## 一、重点任务\n\n| 序号 | 工作任务 | 完成时限 | 责任股室 |\n"
+            "| --- | --- | --- | --- |\n| 1 | 新改建农村公路50公里 | 11月底前 | 建设股 |\n| 2 | 完成危桥改造6座 | 12月底前 | 养护股 |\n")
+    [u] = parse_text(text).units
+    assert [i.label for i in u.items] == ["1、", "2、"]
+    [t] = u.items[0].targets
+    assert (t.value, t.unit, str(t.deadline)) == (50, "公里", "2024-11-30")

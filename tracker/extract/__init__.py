@@ -14,7 +14,14 @@ from pathlib import Path
 from tracker.errors import InputError
 from tracker.extract.model import Document, PlanItem, TargetSpec, UnitPlan
 from tracker.extract.numerals import fold
-from tracker.extract.outline import Node, build_items, clean_lines, guess_unit_name, plan_sections, split_units
+from tracker.extract.outline import (
+    Node,
+    build_items,
+    clean_lines,
+    guess_unit_name,
+    plan_sections,
+    split_units,
+)
 from tracker.extract.reader import read_document
 from tracker.extract.targets import extract_targets, parse_target_phrase
 

@@ -35,10 +35,33 @@ class Line:
     norm: str
 
 
+def _markdown_tables(lines: list[str]) -> list[str]:
+    """Markdown table blocks (| 序号 | 工作任务 | 完成时限 |) as one numbered line per row, like .docx tables."""
+    from tracker.extract.reader import table_lines
+
+    out: list[str] = []
+    block: list[list[str]] = []
+    for raw in [*lines, ""]:
+        s = raw.strip()
+        if len(s) > 2 and s.startswith("|") and s.endswith("|"):
+            cells = [c.strip() for c in s[1:-1].split("|")]
+            if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                block.append(cells)
+            continue
+        if block:
+            out.extend(table_lines(block))
+            block = []
+        out.append(raw)
+    return out[:-1]
+
+
 def clean_lines(text: str) -> list[Line]:
     """Non-blank lines with markup, TOC entries, paywall markers and advertising removed."""
     out: list[Line] = []
-    for raw in text.split("\n"):
+    raws = text.split("\n")
+    if "|" in text:
+        raws = _markdown_tables(raws)
+    for raw in raws:
         s = raw.strip(" \t\u3000\xa0\ufeff\r\x0b\x0c")
         if not s:
             continue
