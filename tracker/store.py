@@ -314,10 +314,11 @@ def count_rows(c: Connection, table: str) -> int:
 # -- reports (weekly and year-end) -------------------------------------------------------------
 def report_log(c: Connection, until: str, unit_id: int | None = None) -> list[dict[str, Any]]:
     """Every effective log row (update/done/reopen, not retracted) up to ``until``, in replay order
-    (happened_on, recorded_at, id).
+    (happened_on, recorded_at, id): replayed from the start, the state of any day up to ``until``.
 
-    One bulk query: reports rebuild past states, latest notes and the week's updates from it. On
-    SQLite the table is scanned rather than read through the happened_on index (nearly every row
+    Reports start from the stored state and read only the rows after the days they show
+    (``report_log_after``); this is the whole-log reference they are tested against. On SQLite
+    the table is scanned rather than read through the happened_on index (nearly every row
     qualifies, and index order means a random read per row); retractions, few, are dropped and
     the rows sorted here.
     """
@@ -337,20 +338,98 @@ def report_log(c: Connection, until: str, unit_id: int | None = None) -> list[di
     return rows
 
 
-def report_latest_notes(c: Connection, until: str, unit_id: int | None = None) -> list[dict[str, Any]]:
-    """Per task, its newest effective log row with a note up to ``until`` (replay order), for
-    reports that read the stored state instead of replaying the whole log."""
-    scan = " NOT INDEXED" if c.is_sqlite else ""
+# A log row that counts: an update, done or reopen not cancelled by a retraction. (NOT IN: the
+# few retracted ids are gathered once, where NOT EXISTS probes the index for every row.)
+_EFFECTIVE = ("pu.action IN ('update', 'done', 'reopen') "
+              "AND pu.id NOT IN (SELECT r.retracts_id FROM progress_update r WHERE r.retracts_id IS NOT NULL)")
+_DONE_OR_REOPEN = " AND q.action IN ('done', 'reopen')"
+_LATEST = "ORDER BY pu.happened_on DESC, pu.recorded_at DESC, pu.id DESC LIMIT 1"  # last in replay order
+
+
+def _touched(what: str, day: str, unit_id: int | None, cond: str = "") -> str:
+    """Distinct ``what`` (task_id or target_id) of log rows after ``day``: the entities whose
+    state on ``day`` may differ from their stored state. (The unary + keeps SQLite from reading
+    the whole log along the task or target index for DISTINCT instead of the recent rows along
+    the happened_on index.)"""
+    join = " JOIN task k ON k.id = q.task_id AND k.unit_id = :unit_id" if unit_id is not None else ""
+    return f"SELECT DISTINCT +q.{what} AS id FROM progress_update q{join} WHERE q.happened_on > :day{cond}"
+
+
+def report_log_after(c: Connection, day: str, unit_id: int | None = None) -> list[dict[str, Any]]:
+    """The effective log rows that happened after ``day``, in replay order (happened_on,
+    recorded_at, id): with the stored state and ``report_*_at``, every state since ``day``."""
     join = " JOIN task k ON k.id = pu.task_id AND k.unit_id = :unit_id" if unit_id is not None else ""
     return c.query(
-        "SELECT task_id, note, author, happened_on FROM ("
-        " SELECT pu.task_id, pu.note, pu.author, pu.happened_on, ROW_NUMBER() OVER ("
-        "  PARTITION BY pu.task_id ORDER BY pu.happened_on DESC, pu.recorded_at DESC, pu.id DESC) AS n"
-        f" FROM progress_update pu{scan}{join}"
-        " WHERE pu.action IN ('update', 'done', 'reopen') AND pu.note IS NOT NULL AND pu.note <> ''"
-        " AND pu.happened_on <= :until"
-        " AND NOT EXISTS (SELECT 1 FROM progress_update r WHERE r.retracts_id = pu.id)) x WHERE n = 1",
-        until=until, unit_id=unit_id,
+        "SELECT pu.id, pu.task_id, pu.target_id, pu.action, pu.value, pu.percent, pu.note, pu.author, "
+        f"pu.happened_on, pu.recorded_at FROM progress_update pu{join} WHERE pu.happened_on > :day AND {_EFFECTIVE} "
+        "ORDER BY pu.happened_on, pu.recorded_at, pu.id", day=day, unit_id=unit_id,
+    )
+
+
+def report_values_at(c: Connection, day: str, unit_id: int | None = None) -> list[dict[str, Any]]:
+    """For each target given a value after ``day``: its value at the end of ``day`` (None: none yet)."""
+    return c.query(
+        "SELECT x.id AS target_id, (SELECT pu.value FROM progress_update pu WHERE pu.target_id = x.id "
+        f"AND pu.value IS NOT NULL AND pu.happened_on <= :day AND {_EFFECTIVE} {_LATEST}) AS value "
+        f"FROM ({_touched('target_id', day, unit_id, ' AND q.target_id IS NOT NULL AND q.value IS NOT NULL')}) x",
+        day=day, unit_id=unit_id,
+    )
+
+
+def report_percents_at(c: Connection, day: str, unit_id: int | None = None) -> list[dict[str, Any]]:
+    """For each task given a percent after ``day``: its logged percent at the end of ``day``."""
+    return c.query(
+        "SELECT x.id AS task_id, (SELECT pu.percent FROM progress_update pu WHERE pu.task_id = x.id "
+        f"AND pu.percent IS NOT NULL AND pu.happened_on <= :day AND {_EFFECTIVE} {_LATEST}) AS percent "
+        f"FROM ({_touched('task_id', day, unit_id, ' AND q.percent IS NOT NULL')}) x",
+        day=day, unit_id=unit_id,
+    )
+
+
+def report_done_at(c: Connection, day: str, unit_id: int | None = None) -> list[dict[str, Any]]:
+    """For each task marked done or reopened after ``day``: the day it stood done at the end of
+    ``day`` (None: not done then)."""
+    latest = (f"FROM progress_update pu WHERE pu.task_id = x.id AND pu.action IN ('done', 'reopen') "
+              f"AND pu.happened_on <= :day AND {_EFFECTIVE} {_LATEST}")
+    rows = c.query(
+        f"SELECT x.id AS task_id, (SELECT pu.action {latest}) AS action, (SELECT pu.happened_on {latest}) AS day "
+        f"FROM ({_touched('task_id', day, unit_id, _DONE_OR_REOPEN)}) x",
+        day=day, unit_id=unit_id,
+    )
+    return [{"task_id": r["task_id"], "done_on": r["day"] if r["action"] == "done" else None} for r in rows]
+
+
+def report_last_updates_at(c: Connection, day: str, task_ids: list[int]) -> list[dict[str, Any]]:
+    """For the given tasks: the day of their last effective update up to ``day`` (None: none yet)."""
+    out: list[dict[str, Any]] = []
+    for i in range(0, len(task_ids), 500):
+        chunk = task_ids[i:i + 500]
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        out += c.query(
+            "SELECT k.id AS task_id, (SELECT max(pu.happened_on) FROM progress_update pu WHERE pu.task_id = k.id "
+            f"AND pu.happened_on <= :day AND {_EFFECTIVE}) AS last_on FROM task k WHERE k.id IN ({marks})",
+            day=day, **{f"i{n}": v for n, v in enumerate(chunk)},
+        )
+    return out
+
+
+def report_notes_at(c: Connection, day: str, unit_id: int | None = None, touched_only: bool = False) -> list[
+        dict[str, Any]]:
+    """Per task (current tasks, or only those with log rows after ``day``), its latest note up to
+    ``day``: the newest recorded effective row with a note (``task_id``, ``id``, ``note``,
+    ``author``, ``happened_on``, ``recorded_at``; ``id`` None when it has none). Read backwards
+    along the (task_id, recorded_at) index: one short seek a task."""
+    if touched_only:
+        tasks = _touched("task_id", day, unit_id)
+    else:
+        tasks = "SELECT k.id FROM task k WHERE k.vanished_at IS NULL" + (
+            " AND k.unit_id = :unit_id" if unit_id is not None else "")
+    return c.query(
+        "SELECT y.task_id, n.id, n.note, n.author, n.happened_on, n.recorded_at FROM ("
+        " SELECT x.id AS task_id, (SELECT pu.id FROM progress_update pu WHERE pu.task_id = x.id"
+        "  AND pu.note IS NOT NULL AND pu.note <> '' AND pu.happened_on <= :day"
+        f"  AND {_EFFECTIVE} ORDER BY pu.recorded_at DESC, pu.id DESC LIMIT 1) AS note_id FROM ({tasks}) x) y "
+        "LEFT JOIN progress_update n ON n.id = y.note_id", day=day, unit_id=unit_id,
     )
 
 

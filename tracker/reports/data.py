@@ -1,0 +1,693 @@
+"""What the reports say, gathered from the database into plain dataclasses (no formatting).
+
+``weekly`` and ``yearend`` read the tasks, targets and the effective progress log once each,
+replay the log to the days they need (``history``) and compute everything from that: counts
+against 序时进度, traffic lights, the week's changes, the comparison with last week, and the
+year-end plan-versus-result table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+from typing import Any, TypeVar
+
+from tracker import status as st
+from tracker import store
+from tracker.context import Context
+from tracker.db import Connection
+from tracker.errors import InputError
+from tracker.reports import history
+from tracker.reports.notes import EMPTY, Parts, split_note
+from tracker.tasks import (
+    TaskView,
+    build_views,
+    depth_of,
+    fmt_num,
+    ordered_views,
+    require_unit,
+    target_goal_text,
+    to_date,
+)
+
+V = TypeVar("V")
+PACES = ("已完成", "超进度", "达进度", "欠进度")
+LIGHTS = (st.GREEN, st.YELLOW, st.RED, st.DONE)
+RESULTS = ("超额完成", "完成", "基本完成", "未完成", "无进展")
+DONE_RESULTS = ("超额完成", "完成")
+COMMITMENTS = ("确保", "力争/争取", "其他")
+SILENT_DAYS = 14  # a unit with no update for this many days goes on the 催办 list
+TREND_WEEKS = 8
+
+
+# -- one task, as reports show it ----------------------------------------------------------------
+@dataclass
+class TargetLine:
+    id: int
+    kind: str
+    goal: str  # as written: "≥14家", "截止 2023-09-30"
+    measure: str
+    commitment: str | None
+    quote: str | None
+    current: float | None
+    completion: float | None  # 0–100
+    raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)  # the target row
+    task_done: bool = False
+
+    @cached_property
+    def ratio(self) -> float | None:
+        """Completion in percent, unclamped (120 for 120/100)."""
+        return st.raw_target_ratio(self.raw, self.task_done)
+
+    @property
+    def text(self) -> str:
+        """"7家/≥14家（50%）" (a deadline target: "截止 2023-09-30（已完成）")."""
+        if self.kind == "deadline":
+            return f"{self.goal}（{'已完成' if (self.completion or 0) >= 100 else '未完成'}）"
+        cur = "—" if self.current is None else f"{fmt_num(self.current)}{self.measure}"
+        return f"{cur}/{self.goal}（{(self.completion or 0):.0f}%）"
+
+
+@dataclass
+class Line:
+    """A task as of the report's day: figures, status and latest note."""
+
+    id: int
+    unit: str
+    label: str
+    title: str
+    depth: int
+    owner: str
+    start: date | None
+    deadline: date | None
+    status: str
+    completion: float
+    expected: float | None
+    pace: str
+    done: bool
+    done_on: str | None
+    targets: list[TargetLine]
+    note: str | None
+    note_on: str | None
+    last_update: str | None
+    parts: Parts = EMPTY
+
+    @property
+    def name(self) -> str:
+        """Numbering label and title, indented by depth with full-width spaces."""
+        return "　" * self.depth + (self.label or "") + self.title
+
+    @property
+    def targets_text(self) -> str:
+        return "；".join(t.text for t in self.targets)
+
+    @property
+    def is_top(self) -> bool:
+        return self.depth == 0
+
+
+def make_line(v: TaskView, depth: int, state: history.State) -> Line:
+    row = state.notes.get(v.id)
+    note = row["note"].strip() if row else None
+    targets = [TargetLine(
+        id=int(t["id"]), kind=t["kind"], goal=target_goal_text(t), measure=t["measure"] or "",
+        commitment=t["commitment"], quote=t["quote"], current=t["current_value"],
+        completion=t.get("completion"), raw=t, task_done=v.done,
+    ) for t in v.targets]
+    return Line(
+        id=v.id, unit=v.unit, label=v.row["label"] or "", title=v.row["title"], depth=depth,
+        owner=v.row["owner"] or "", start=v.start, deadline=v.deadline, status=v.status,
+        completion=v.completion, expected=v.expected, pace="", done=v.done, done_on=v.row["done_on"],
+        targets=targets, note=note or None, note_on=row["happened_on"] if row else None,
+        last_update=state.last_on.get(v.id), parts=split_note(note) if note else EMPTY,
+    )
+
+
+# -- shared input ---------------------------------------------------------------------------------
+@dataclass
+class Source:
+    units: list[dict[str, Any]]  # every unit in scope, in id order
+    rows: list[dict[str, Any]]
+    targets: list[dict[str, Any]]
+    log: list[dict[str, Any]]
+
+
+def load_at(ctx: Context, unit: str | None, day: date, quotes: bool = False,
+            until: date | None = None) -> tuple[Source, history.State]:
+    """Tasks and targets (of one unit or all), the state of the log at the end of ``day`` and the
+    log rows that happened after it (``Source.log``), in replay order.
+
+    The stored current values are the replay of the whole log; only what the rows after ``day``
+    touched is looked up as of ``day``, so the cost follows the days asked for, not the size of
+    the log. Task texts are never shown; target quotes (and subjects) are read only when ``quotes``.
+
+    ``until`` (default ``day``) is the latest day whose last-update dates the caller reads after
+    replaying the rows up to it: a task updated after ``day`` and again by ``until`` gets its
+    date from the replay, and its date as of ``day`` (the costliest lookup) is left stale.
+    """
+    key = day.isoformat()
+    upto = (until or day).isoformat()
+
+    def run(c: Connection) -> tuple[Source, dict[str, list[dict[str, Any]]]]:
+        if unit:
+            u = require_unit(c, unit)
+            units, unit_id = [u], int(u["id"])
+        else:
+            units, unit_id = store.units(c), None
+        rows = store.task_rows(c, unit_id=unit_id, light=True)
+        targets = store.target_rows(c, unit_id=unit_id, light=not quotes)
+        got = {"notes": store.report_notes_at(c, key, unit_id)}
+        after = store.report_log_after(c, key, unit_id)
+        if after:
+            got["values"] = store.report_values_at(c, key, unit_id)
+            got["percents"] = store.report_percents_at(c, key, unit_id)
+            got["done"] = store.report_done_at(c, key, unit_id)
+            renewed = {r["task_id"] for r in after if r["happened_on"] <= upto}
+            stale = sorted({r["task_id"] for r in after} - renewed)
+            got["last"] = store.report_last_updates_at(c, key, stale)
+        return Source(units, rows, targets, after), got
+
+    src, got = ctx.db.read(run)
+    state = history.State(
+        values={t["id"]: t["current_value"] for t in src.targets if t["current_value"] is not None},
+        percent={r["id"]: r["percent"] for r in src.rows if r["percent"] is not None},
+        done_on={r["id"]: str(r["done_on"])[:10] for r in src.rows if r["done_on"] is not None},
+        last_on={r["id"]: str(r["last_update_on"])[:10] for r in src.rows if r["last_update_on"] is not None},
+        notes={n["task_id"]: n for n in got["notes"] if n["id"] is not None},
+    )
+    for r in got.get("values", []):
+        _put(state.values, r["target_id"], r["value"])
+    for r in got.get("percents", []):
+        _put(state.percent, r["task_id"], r["percent"])
+    for r in got.get("done", []):
+        _put(state.done_on, r["task_id"], _day(r["done_on"]))
+    for r in got.get("last", []):
+        _put(state.last_on, r["task_id"], _day(r["last_on"]))
+    return src, state
+
+
+def _put(into: dict[int, V], key: int, value: V | None) -> None:
+    if value is None:
+        into.pop(key, None)
+    else:
+        into[key] = value
+
+
+def _day(value: Any) -> str | None:
+    return None if value is None else str(value)[:10]
+
+
+def share(n: float, total: float) -> float:
+    return n / total * 100 if total else 0.0
+
+
+def competition_ranks(keys: list[tuple[float, ...]]) -> list[int]:
+    """Ranks 1, 2, 2, 4 … for keys sorted best first (equal keys share a rank)."""
+    ranks: list[int] = []
+    for i, k in enumerate(keys):
+        ranks.append(ranks[-1] if i and k == keys[i - 1] else i + 1)
+    return ranks
+
+
+# -- weekly ---------------------------------------------------------------------------------------
+@dataclass
+class Tally:
+    """Counts of one unit (or all: unit "合计") against 序时进度 and by traffic light."""
+
+    unit: str
+    total: int = 0
+    pace: dict[str, int] = field(default_factory=lambda: {p: 0 for p in PACES})
+    lights: dict[str, int] = field(default_factory=lambda: {s: 0 for s in LIGHTS})
+    completion: float = 0.0
+    last_completion: float = 0.0
+    rank: int | None = None
+    last_rank: int | None = None
+
+    @property
+    def gained(self) -> float:
+        return self.completion - self.last_completion
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since last week (positive: moved up)."""
+        if self.rank is None or self.last_rank is None:
+            return None
+        return self.last_rank - self.rank
+
+    @property
+    def on_pace(self) -> int:
+        """已完成, 超进度 and 达进度 together."""
+        return self.pace["已完成"] + self.pace["超进度"] + self.pace["达进度"]
+
+    def share(self, n: int) -> float:
+        return share(n, self.total)
+
+
+@dataclass
+class Update:
+    day: str
+    unit: str
+    task_id: int
+    task: str
+    author: str
+    content: str  # what was updated: "指标（≥14家）", "完成百分比", "标记完成" …
+    value: str  # "7家", "30%", ""
+    note: str
+
+
+@dataclass
+class Silent:
+    unit: str
+    last_update: str | None
+    silent_days: int | None  # None: never updated
+    open_tasks: int
+
+
+@dataclass
+class Weekly:
+    week: str  # "2023-W40"
+    year: int
+    number: int
+    start: date
+    end: date
+    as_of: date
+    last_as_of: date
+    unit: str | None
+    total: Tally
+    units: list[Tally]
+    completed: list[Line]
+    newly_overdue: list[Line]
+    at_risk: list[Line]
+    updates: list[Update]
+    due_soon: list[Line]
+    due_soon_days: int
+    silent: list[Silent]
+    silent_days: int
+    by_unit: dict[str, list[Line]]
+    trend: list[tuple[str, float]]  # (week label, overall completion), oldest first
+
+
+WEEK_RE = re.compile(r"^\s*(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})\s*$")
+
+
+def parse_week(text: str) -> tuple[int, int]:
+    m = WEEK_RE.match(text)
+    if not m:
+        raise InputError(f"周次格式无效：{text!r}（应为 ISO 周次，如 2023-W41）")
+    year, number = int(m.group(1)), int(m.group(2))
+    try:
+        date.fromisocalendar(year, number, 1)
+    except ValueError:
+        weeks = date(year, 12, 28).isocalendar()[1]
+        raise InputError(f"不存在的周次：{text}（{year}年共有{weeks}周）") from None
+    return year, number
+
+
+def week_of(ctx: Context, week: str | None, on: date | None) -> tuple[int, int, date, date]:
+    if week and on:
+        raise InputError("--week 与 --date 只能选一个")
+    if week:
+        year, number = parse_week(week)
+    else:
+        year, number, _ = (on or ctx.today).isocalendar()
+    start = date.fromisocalendar(year, number, 1)
+    if start > ctx.today:
+        raise InputError(f"{year}年第{number}周尚未开始（今天是 {ctx.today.isoformat()}）")
+    return year, number, start, start + timedelta(days=6)
+
+
+def _overdue(v: TaskView, day: date) -> bool:
+    if v.done or v.completion >= 100:
+        return False
+    return (v.deadline is not None and v.deadline < day) or (
+        v.open_target_due is not None and v.open_target_due < day)
+
+
+@dataclass
+class LastWeek:
+    """What the weekly report compares with: each task at the end of last week, from the replayed
+    state and the completion model (a task's deadline does not depend on the log)."""
+
+    state: history.State
+    completion: dict[int, float]
+    day: date
+
+    def done(self, v: TaskView) -> bool:
+        return v.id in self.state.done_on or self.completion[v.id] >= 100
+
+    def overdue(self, v: TaskView) -> bool:
+        """As ``_overdue`` would have said of the task's view on that day."""
+        if self.done(v):
+            return False
+        if v.deadline is not None and v.deadline < self.day:
+            return True
+        done = v.id in self.state.done_on
+        for t in v.targets:
+            due = to_date(t["deadline"])
+            if due is not None and due < self.day:
+                then = {**t, "current_value": self.state.values.get(t["id"])}
+                if (st.target_completion(then, done) or 0) < 100:
+                    return True
+        return False
+
+
+def _update_of(r: dict[str, Any], v: TaskView, targets: dict[int, dict[str, Any]]) -> Update:
+    action = r["action"]
+    value = ""
+    if action == "done":
+        content = "标记完成"
+    elif action == "reopen":
+        content = "重新打开"
+    elif r["target_id"] is not None and int(r["target_id"]) in targets:
+        t = targets[int(r["target_id"])]
+        content = f"指标（{target_goal_text(t)}）"
+        if r["value"] is not None:
+            value = f"{fmt_num(r['value'])}{t['measure'] or ''}"
+    elif r["percent"] is not None:
+        content = "完成百分比"
+        value = f"{fmt_num(r['percent'])}%"
+    else:
+        content = "进展说明"
+    return Update(day=str(r["happened_on"])[:10], unit=v.unit, task_id=v.id, task=v.row["title"],
+                  author=r["author"] or "", content=content, value=value, note=(r["note"] or "").strip())
+
+
+def _tally(name: str, views: list[TaskView], rules: st.Rules) -> Tally:
+    t = Tally(name)
+    for v in views:
+        t.total += 1
+        t.pace[v.pace(rules)] += 1
+        t.lights[v.status] += 1
+        t.completion += v.completion
+    t.completion = t.completion / t.total if t.total else 0.0
+    return t
+
+
+def _rank(tallies: list[Tally], attr: str, target: str) -> None:
+    ordered = sorted(tallies, key=lambda t: -round(getattr(t, attr), 9))
+    ranks = competition_ranks([(round(getattr(t, attr), 9),) for t in ordered])
+    for t, r in zip(ordered, ranks, strict=True):
+        setattr(t, target, r)
+
+
+def weekly(ctx: Context, week: str | None = None, on: date | None = None, unit: str | None = None,
+           trend: bool = True) -> Weekly:
+    """The weekly report of the ISO week given (or containing ``on``, or today); ``trend`` adds
+    the overall completion at the end of each of the last weeks (drawn in the HTML report)."""
+    unit = unit.strip() if unit and unit.strip() else None
+    year, number, start, end = week_of(ctx, week, on)
+    as_of = min(end, ctx.today)
+    last_as_of = start - timedelta(days=1)
+    rules = ctx.rules
+    trend_days = [last_as_of - timedelta(days=7 * k) for k in range(TREND_WEEKS - 2, -1, -1)]
+    src, start_state = load_at(ctx, unit, trend_days[0] if trend else last_as_of, until=as_of)
+    model = history.CompletionModel(src.rows, src.targets)
+    rep = history.replay(src.log, [as_of, last_as_of], model, [*trend_days, as_of] if trend else [last_as_of],
+                         start=start_state)
+    state = rep.states[as_of]
+    now = history.views_at(src.rows, src.targets, state, as_of, rules)
+    last = LastWeek(rep.states[last_as_of], rep.completions[last_as_of], last_as_of)
+
+    ordered = ordered_views(now)
+    lines: dict[int, Line] = {}
+    by_unit: dict[str, list[Line]] = {}
+    for v in ordered:
+        ln = make_line(v, depth_of(v, now), state)
+        ln.pace = v.pace(rules)
+        lines[v.id] = ln
+        by_unit.setdefault(v.unit, []).append(ln)
+
+    # Counts: top-level tasks, per unit and in all; ranks by completion now and last week.
+    tops = [v for v in ordered if lines[v.id].is_top]
+    tallies: list[Tally] = []
+    names = [u["name"] for u in src.units]
+    tops_of: dict[str, list[TaskView]] = {}
+    for v in tops:
+        tops_of.setdefault(v.row["unit"], []).append(v)
+    for name in names:
+        mine = tops_of.get(name)
+        if not mine:
+            continue
+        t = _tally(name, mine, rules)
+        t.last_completion = sum(last.completion[v.id] for v in mine) / len(mine)
+        tallies.append(t)
+    _rank(tallies, "completion", "rank")
+    _rank(tallies, "last_completion", "last_rank")
+    total = _tally("合计", tops, rules)
+    total.last_completion = sum(last.completion[v.id] for v in tops) / len(tops) if tops else 0.0
+
+    completed = [lines[v.id] for v in ordered if v.status == st.DONE and not last.done(v)]
+    newly_overdue = [lines[v.id] for v in ordered if _overdue(v, as_of) and not last.overdue(v)]
+    at_risk = [lines[v.id] for v in ordered if v.status == st.YELLOW]
+    horizon = as_of + timedelta(days=rules.due_soon_days)
+    soon = [v for v in ordered if not v.done and v.status != st.DONE and v.deadline is not None
+            and as_of <= v.deadline <= horizon]
+    soon.sort(key=lambda v: v.deadline or as_of)  # stable: plan order within a day
+    due_soon = [lines[v.id] for v in soon]
+
+    target_rows = {int(t["id"]): t for t in src.targets}
+    first, last_day = start.isoformat(), as_of.isoformat()
+    updates = [_update_of(r, now[int(r["task_id"])], target_rows) for r in src.log
+               if first <= str(r["happened_on"])[:10] <= last_day and int(r["task_id"]) in now]
+
+    silent: list[Silent] = []
+    open_tops: dict[str, int] = {}
+    last_update_of: dict[str, str] = {}
+    for v in ordered:
+        unit_name = v.row["unit"]
+        if lines[v.id].is_top and v.status != st.DONE:
+            open_tops[unit_name] = open_tops.get(unit_name, 0) + 1
+        day = state.last_on.get(v.id)
+        if day is not None and day > last_update_of.get(unit_name, ""):
+            last_update_of[unit_name] = day
+    for name in names:
+        if not open_tops.get(name):
+            continue
+        last_update = last_update_of.get(name)
+        gap = (as_of - date.fromisoformat(last_update)).days if last_update else None
+        if gap is None or gap >= SILENT_DAYS:
+            silent.append(Silent(name, last_update, gap, open_tops[name]))
+    silent.sort(key=lambda s: -(s.silent_days if s.silent_days is not None else 10 ** 6))
+
+    points = [(f"第{day.isocalendar()[1]}周", value) for day, value in rep.overall.items()] if trend else []
+
+    return Weekly(
+        week=f"{year}-W{number:02d}", year=year, number=number, start=start, end=end, as_of=as_of,
+        last_as_of=last_as_of, unit=unit, total=total, units=tallies, completed=completed,
+        newly_overdue=newly_overdue, at_risk=at_risk, updates=updates, due_soon=due_soon,
+        due_soon_days=rules.due_soon_days, silent=silent, silent_days=SILENT_DAYS, by_unit=by_unit,
+        trend=points,
+    )
+
+
+# -- year end -------------------------------------------------------------------------------------
+@dataclass
+class Item:
+    """One planned item (task) at year end: its figures, completion rate and result."""
+
+    line: Line
+    rate: float  # percent; above 100 when a target was exceeded
+    result: str
+    target_results: list[str]
+
+
+@dataclass
+class CommitmentTally:
+    kind: str  # 确保, 力争/争取, 其他
+    total: int = 0
+    results: dict[str, int] = field(default_factory=lambda: {r: 0 for r in RESULTS})
+
+    @property
+    def done(self) -> int:
+        return self.results["超额完成"] + self.results["完成"]
+
+    @property
+    def rate(self) -> float:
+        return share(self.done, self.total)
+
+
+@dataclass
+class UnitResult:
+    unit: str
+    total: int = 0
+    results: dict[str, int] = field(default_factory=lambda: {r: 0 for r in RESULTS})
+    completion: float = 0.0  # mean completion (0–100) of its items
+    rank: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.results["超额完成"] + self.results["完成"]
+
+    @property
+    def rate(self) -> float:
+        return share(self.done, self.total)
+
+
+@dataclass
+class Yearend:
+    year: int
+    half: int | None
+    start: date
+    end: date
+    as_of: date
+    unit: str | None
+    basic_percent: float
+    items: list[Item]  # plan order, sub-items after their parent
+    total: int  # top-level items
+    done: int
+    results: dict[str, int]  # over top-level items
+    commitments: list[CommitmentTally]  # over every target of every item
+    units: list[UnitResult]  # ranked, best first
+    unfinished: list[Item]
+    summary: str
+
+    @property
+    def scope(self) -> str:
+        return {None: "全年", 1: "上半年", 2: "下半年"}[self.half]
+
+    @property
+    def rate(self) -> float:
+        return share(self.done, self.total)
+
+
+def commitment_kind(word: str | None) -> str:
+    if word == "确保":
+        return "确保"
+    if word in ("力争", "争取"):
+        return "力争/争取"
+    return "其他"
+
+
+def result_of(rate: float, complete: bool, progressed: bool, basic: float) -> str:
+    if complete:
+        return "超额完成" if rate > 100 + 1e-9 else "完成"
+    if not progressed:
+        return "无进展"
+    return "基本完成" if rate >= basic - 1e-9 else "未完成"
+
+
+def period_of(ctx: Context, year: int | None, half: int | None) -> tuple[int, date, date]:
+    if half is not None and half not in (1, 2):
+        raise InputError(f"--half 只能是 1（上半年）或 2（下半年）：{half}")
+    y = year if year is not None else ctx.today.year
+    if y < 1900 or y > 9999:
+        raise InputError(f"年度无效：{y}")
+    start, end = date(y, 1, 1), date(y, 12, 31)
+    if half == 1:
+        end = date(y, 6, 30)
+    elif half == 2:
+        start = date(y, 7, 1)
+    if start > ctx.today:
+        what = f"{y}年" + {None: "", 1: "上半年", 2: "下半年"}[half]
+        raise InputError(f"{what}尚未开始（今天是 {ctx.today.isoformat()}）")
+    return y, start, end
+
+
+def _in_period(v: TaskView, start: date, end: date) -> bool:
+    day = v.deadline or v.start
+    return day is not None and start <= day <= end
+
+
+def yearend(ctx: Context, year: int | None = None, half: int | None = None, unit: str | None = None) -> Yearend:
+    """Plan versus result for a year (or one half): tasks due in the period, as of its end."""
+    unit = unit.strip() if unit and unit.strip() else None
+    y, start, end = period_of(ctx, year, half)
+    as_of = min(end, ctx.today)
+    basic = float(ctx.config.get("report", "basic_done_percent"))
+    src, state = load_at(ctx, unit, as_of, quotes=True)
+    if src.log:  # things happened after the period: its state differs from the stored one
+        views = history.views_at(src.rows, src.targets, state, as_of, ctx.rules)
+    else:
+        views = build_views(src.rows, src.targets, as_of, ctx.rules)
+
+    # Top-level items due in the period, each with its sub-items.
+    chosen: list[tuple[TaskView, int]] = []
+    keep = False
+    for v in ordered_views(views):
+        depth = depth_of(v, views)
+        if depth == 0:
+            keep = _in_period(v, start, end)
+        if keep:
+            chosen.append((v, depth))
+
+    progressed: dict[int, bool] = {}
+    for v, _ in reversed(chosen):  # children come after parents: walk back to roll "any progress" up
+        progressed[v.id] = v.id in state.last_on or any(progressed.get(ch.id, False) for ch in v.children)
+
+    items: list[Item] = []
+    tallies = {k: CommitmentTally(k) for k in COMMITMENTS}
+    for v, depth in chosen:
+        ln = make_line(v, depth, state)
+        ln.pace = v.pace(ctx.rules)
+        complete = v.done or v.completion >= 100
+        numeric = [t.ratio for t in ln.targets if t.kind in st.NUMERIC_KINDS and t.ratio is not None]
+        raw = sum(numeric) / len(numeric) if numeric else v.completion
+        rate = max(100.0, raw) if complete else v.completion
+        res = result_of(rate, complete, progressed[v.id], basic)
+        target_results = []
+        for t in ln.targets:
+            if res == "无进展":
+                tr = "无进展"
+            else:
+                r = t.ratio or 0.0
+                tr = result_of(r, r >= 100 - 1e-9, True, basic)
+            target_results.append(tr)
+            tally = tallies[commitment_kind(t.commitment)]
+            tally.total += 1
+            tally.results[tr] += 1
+        items.append(Item(ln, rate, res, target_results))
+
+    tops = [it for it in items if it.line.is_top]
+    results = {r: sum(1 for it in tops if it.result == r) for r in RESULTS}
+    done = results["超额完成"] + results["完成"]
+    per_unit: dict[str, UnitResult] = {}
+    for it in tops:
+        u = per_unit.setdefault(it.line.unit, UnitResult(it.line.unit))
+        u.total += 1
+        u.results[it.result] += 1
+        u.completion += it.line.completion
+    order = {u["name"]: i for i, u in enumerate(src.units)}
+    units = sorted(per_unit.values(), key=lambda u: order.get(u.unit, 0))
+    for u in units:
+        u.completion = u.completion / u.total if u.total else 0.0
+    units.sort(key=lambda u: (-round(u.rate, 9), -round(u.completion, 9)))
+    for u, r in zip(units, competition_ranks([(round(u.rate, 9), round(u.completion, 9)) for u in units]),
+                    strict=True):
+        u.rank = r
+    unfinished = [it for it in items if it.result not in DONE_RESULTS]
+    report = Yearend(year=y, half=half, start=start, end=end, as_of=as_of, unit=unit, basic_percent=basic,
+                     items=items, total=len(tops), done=done, results=results,
+                     commitments=[tallies[k] for k in COMMITMENTS], units=units, unfinished=unfinished,
+                     summary="")
+    report.summary = yearend_summary(report)
+    return report
+
+
+def yearend_summary(r: Yearend) -> str:
+    """The summary paragraph: "全年计划任务46项，已完成38项，完成率82.6%……"."""
+    res = r.results
+    text = f"{r.scope}计划任务{r.total}项"
+    if not r.total:
+        return text + "。"
+    text += f"，已完成{r.done}项"
+    if res["超额完成"]:
+        text += f"（其中超额完成{res['超额完成']}项）"
+    text += (f"，基本完成{res['基本完成']}项，未完成{res['未完成']}项，无进展{res['无进展']}项，"
+             f"完成率{r.rate:.1f}%。")
+    parts = [f"{c.kind}类指标{c.total}项，完成{c.done}项（{c.rate:.1f}%）" for c in r.commitments[:2] if c.total]
+    if parts:
+        text += "其中" + "；".join(parts) + "。"
+    if len(r.units) >= 2:
+        best, worst = r.units[0], r.units[-1]
+        if round(best.rate, 1) == round(worst.rate, 1):
+            text += f"各单位完成率均为{best.rate:.1f}%。"
+        else:
+            text += f"各单位中，{best.unit}完成率最高（{best.rate:.1f}%），{worst.unit}最低（{worst.rate:.1f}%）。"
+    if r.unfinished:
+        following = "下半年" if r.half == 1 else "下一年度"
+        text += f"未完成（含基本完成、无进展）事项{len(r.unfinished)}项，建议纳入{following}计划继续推进。"
+    else:
+        text += "计划事项已全部完成。"
+    return text

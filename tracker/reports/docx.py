@@ -1,0 +1,284 @@
+"""A report as a Word document in the manner of Chinese official documents (GB/T 9704).
+
+A4 with the standard margins; title in 方正小标宋简体 二号 (22 pt); body in 仿宋_GB2312 三号
+(16 pt) at a fixed 28 pt line pitch with a two-character first-line indent; headings 一、 in
+黑体, （一） in 楷体_GB2312, 1. in 仿宋_GB2312 bold; tables with a header row repeated on every
+page; page numbers "— 1 —" at the foot. Word applies a font to Chinese text only through the
+East Asian font attribute (w:eastAsia), so every font is set there as well as for Latin text;
+the font table names 宋体 as the fallback where the GB2312 fonts are not installed.
+
+The body is written as WordprocessingML text and parsed once (python-docx's object API takes
+milliseconds a cell, too slow for reports with thousands of rows).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from tracker.reports.layout import RIGHT, Chart, Doc, Heading, Para, Table, fmt_cell
+
+W_URI = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = f'xmlns:w="{W_URI}"'
+
+TITLE_FONT, BODY_FONT, HEI, KAI, SONG = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
+# Fonts declared in the font table, with the font Word should use when one is missing.
+FONT_FALLBACKS = {BODY_FONT: SONG, TITLE_FONT: SONG, KAI: "楷体", HEI: "SimHei", SONG: "SimSun"}
+
+CM = 567  # twips per centimetre
+PAGE_W, PAGE_H = 21.0, 29.7
+MARGINS = {"top": 3.7, "bottom": 3.5, "left": 2.8, "right": 2.6}
+TEXT_WIDTH = round((PAGE_W - MARGINS["left"] - MARGINS["right"]) * CM)
+STATUS_FILL = {"绿": "C8E6C9", "黄": "FFF59D", "红": "FFCDD2", "完成": "BBDEFB"}
+RESULT_FILL = {"超额完成": "BBDEFB", "完成": "BBDEFB", "基本完成": "C8E6C9", "未完成": "FFCDD2", "无进展": "E0E0E0"}
+HEADER_FILL = "D9D9D9"
+_BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(s: Any) -> str:
+    return escape(_BAD_XML.sub("", str(s)).replace("\r", "").replace("\n", " "))
+
+
+def _rpr(font: str, size: float, bold: bool = False) -> str:
+    half = int(round(size * 2))
+    return (f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
+            + ("<w:b/><w:bCs/>" if bold else "") + f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>')
+
+
+def _run(text: str, font: str, size: float, bold: bool = False) -> str:
+    return f'<w:r>{_rpr(font, size, bold)}<w:t xml:space="preserve">{_text(text)}</w:t></w:r>'
+
+
+def _para(runs: str, style: str | None = None, jc: str | None = None, indent: bool = True,
+          spacing: str = "") -> str:
+    ppr = f'<w:pStyle w:val="{style}"/>' if style else ""
+    ppr += spacing
+    ppr += '<w:ind w:firstLineChars="200" w:firstLine="640"/>' if indent else '<w:ind w:firstLine="0"/>'
+    if jc:
+        ppr += f'<w:jc w:val="{jc}"/>'
+    return f"<w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p>"
+
+
+def _width(s: str) -> int:
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _table(t: Table, styles: dict[str, str]) -> str:
+    n = len(t.cols)
+    pstyle = styles["table"] if n <= 8 else styles["table-small"]  # 五号, or 小五 for wide tables
+    texts = [[fmt_cell(c.kind, v) for c, v in zip(t.cols, row, strict=True)] for row in t.rows]
+    # Column widths in proportion to their content (header and a sample of rows), within the text width.
+    sample = texts[:200]
+    want = [max(4, min(28, max([_width(c.name)] + [_width(r[j]) for r in sample]))) for j, c in enumerate(t.cols)]
+    scale = TEXT_WIDTH / sum(want)
+    widths = [max(300, int(w * scale)) for w in want]
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    fonts = f'<w:rFonts w:ascii="{BODY_FONT}" w:hAnsi="{BODY_FONT}" w:eastAsia="{BODY_FONT}"/>'
+    run_plain = f'<w:r><w:rPr>{fonts}</w:rPr><w:t xml:space="preserve">'
+    run_bold = f'<w:r><w:rPr>{fonts}<w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">'
+
+    def opening(width: int, jc: str, fill: str | None) -> str:
+        shd = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
+        align = f'<w:jc w:val="{jc}"/>' if jc != "left" else ""
+        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shd}</w:tcPr>'
+                f'<w:p><w:pPr><w:pStyle w:val="{pstyle}"/>{align}</w:pPr>')
+
+    # Each column's cell opening, computed once (a report can have tens of thousands of rows).
+    jcs = ["center" if c.kind in ("status", "result") else "right" if c.kind in RIGHT else "left" for c in t.cols]
+    opens = [opening(w, jc, None) for w, jc in zip(widths, jcs, strict=True)]
+    status_opens = {j: {k: opening(widths[j], "center", v)
+                        for k, v in (STATUS_FILL if c.kind == "status" else RESULT_FILL).items()}
+                    for j, c in enumerate(t.cols) if c.kind in ("status", "result")}
+
+    def cell(j: int, text: str, bold: bool) -> str:
+        head = status_opens[j].get(text, opens[j]) if j in status_opens else opens[j]
+        if not text:
+            return head + "</w:p></w:tc>"
+        return f"{head}{run_bold if bold else run_plain}{_text(text)}</w:t></w:r></w:p></w:tc>"
+
+    head = "".join(opening(w, "center", HEADER_FILL) + f"{run_bold}{_text(c.name)}</w:t></w:r></w:p></w:tc>"
+                   for c, w in zip(t.cols, widths, strict=True))
+    rows = [f"<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>{head}</w:tr>"]
+    last = len(texts) - 1
+    for i, r in enumerate(texts):
+        bold = t.total_row and i == last
+        rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+                    + "".join([cell(j, s, bold) for j, s in enumerate(r)]) + "</w:tr>")
+    return (f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+            f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+            '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+            f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+            f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>')
+
+
+def body_xml(doc: Doc, styles: dict[str, str]) -> str:
+    """The paragraphs and tables of the body, as WordprocessingML (no enclosing w:body)."""
+    tight = '<w:spacing w:before="0" w:after="0"/>'
+    parts = [
+        _para(_run(doc.title, TITLE_FONT, 22), jc="center", indent=False,
+              spacing='<w:spacing w:before="0" w:after="240" w:line="700" w:lineRule="exact"/>'),
+        _para(_run(doc.subtitle, KAI, 14), indent=False,
+              spacing='<w:spacing w:before="0" w:after="120" w:line="400" w:lineRule="exact"/>'),
+    ]
+    for b in doc.blocks:
+        if isinstance(b, Heading):
+            font, bold = {1: (HEI, False), 2: (KAI, False)}.get(b.level, (BODY_FONT, True))
+            parts.append(_para(_run(b.text, font, 16, bold), style=styles.get(f"h{b.level}"), spacing=tight))
+        elif isinstance(b, Para):
+            runs = (_run(b.lead, HEI, 16) if b.lead else "") + _run(b.text, BODY_FONT, 16)
+            parts.append(_para(runs))
+        elif isinstance(b, Table):
+            if b.title:
+                parts.append(_para(_run(b.title, HEI, 14), jc="center", indent=False,
+                                   spacing='<w:spacing w:before="120" w:after="60" w:line="400" w:lineRule="exact"/>'))
+            parts.append(_table(b, styles))
+            parts.append(_para("", indent=False, spacing='<w:spacing w:before="0" w:after="0" w:line="240" '
+                                                         'w:lineRule="auto"/>'))
+        elif isinstance(b, Chart):
+            continue  # charts are drawn in the HTML report; the tables carry the same figures
+    return "".join(parts)
+
+
+def _style_rpr(font: str, size: float, bold: bool) -> str:
+    return f"<w:rPr {NS}>" + _rpr(font, size, bold)[len("<w:rPr>"):]
+
+
+def _setup_styles(d: Any) -> dict[str, str]:
+    """Body, heading and table styles in official-document fonts; returns their style ids
+    (h1, h2, h3, table, table-small)."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    styles = d.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    rpr_default.remove(rpr_default.find(qn("w:rPr")))
+    rpr = parse_xml(_style_rpr(BODY_FONT, 16, False))
+    rpr.append(parse_xml(f'<w:lang {NS} w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'))
+    rpr_default.append(rpr)
+
+    normal = d.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = Pt(16)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    pf = normal.paragraph_format
+    pf.space_before, pf.space_after = Pt(0), Pt(0)
+    pf.line_spacing = Pt(28)  # fixed 28 pt pitch: 22 lines a page
+    pf.widow_control = False
+
+    ids: dict[str, str] = {}
+    for name, size in (("table", 10.5), ("table-small", 9.0)):
+        ts = d.styles.add_style(f"Tracker {name}", WD_STYLE_TYPE.PARAGRAPH)
+        ts.base_style = normal
+        el = ts.element
+        el.append(parse_xml(_style_rpr(BODY_FONT, size, False)))
+        tpf = ts.paragraph_format
+        tpf.space_before, tpf.space_after = Pt(0), Pt(0)
+        tpf.line_spacing = 1.0
+        tpf.first_line_indent = Pt(0)
+        ids[name] = ts.style_id
+    for level, (font, bold) in {1: (HEI, False), 2: (KAI, False), 3: (BODY_FONT, True)}.items():
+        style = d.styles[f"Heading {level}"]
+        el = style.element
+        old = el.find(qn("w:rPr"))
+        if old is not None:
+            el.remove(old)
+        el.append(parse_xml(_style_rpr(font, 16, bold)))
+        spf = style.paragraph_format
+        spf.space_before, spf.space_after = Pt(0), Pt(0)
+        spf.line_spacing = Pt(28)
+        spf.keep_with_next = True
+        ids[f"h{level}"] = style.style_id
+    return ids
+
+
+def _page_numbers(section: Any) -> None:
+    """"— 1 —" centred in the footer, from a PAGE field."""
+    from docx.oxml import parse_xml
+
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    rpr = _rpr(SONG, 14)
+    fld = (f'<w:r>{rpr}<w:t xml:space="preserve">— </w:t></w:r>'
+           f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+           f'<w:r>{rpr}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+           f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
+           f'<w:r>{rpr}<w:t>1</w:t></w:r>'
+           f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
+           f'<w:r>{rpr}<w:t xml:space="preserve"> —</w:t></w:r>')
+    p = parse_xml(f'<w:p {NS}><w:pPr><w:jc w:val="center"/></w:pPr>{fld}</w:p>')
+    ftr = footer._element
+    for old in list(ftr):
+        ftr.remove(old)
+    ftr.append(p)
+
+
+def _font_table(blob: bytes) -> bytes:
+    """Declare the Chinese fonts with their fallbacks (w:altName) in word/fontTable.xml."""
+    from lxml import etree
+
+    root = etree.fromstring(blob)
+    w = f"{{{W_URI}}}"
+    have = {f.get(f"{w}name") for f in root.findall(f"{w}font")}
+    for name, alt in FONT_FALLBACKS.items():
+        if name in have:
+            continue
+        font = etree.SubElement(root, f"{w}font")
+        font.set(f"{w}name", name)
+        for tag, val in (("altName", alt), ("charset", "86"), ("family", "modern"), ("pitch", "fixed")):
+            etree.SubElement(font, f"{w}{tag}").set(f"{w}val", val)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+MARKER = "TRACKER-REPORT-BODY"
+
+
+def write(doc: Doc, path: Path) -> None:
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    d = docx.Document()
+    sec = d.sections[0]
+    sec.orientation = WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = Cm(PAGE_W), Cm(PAGE_H)
+    sec.top_margin, sec.bottom_margin = Cm(MARGINS["top"]), Cm(MARGINS["bottom"])
+    sec.left_margin, sec.right_margin = Cm(MARGINS["left"]), Cm(MARGINS["right"])
+    sec.header_distance, sec.footer_distance = Cm(1.5), Cm(2.5)
+    styles = _setup_styles(d)
+    d.core_properties.title = doc.title
+    d.core_properties.language = "zh-CN"
+    _page_numbers(sec)
+    d.add_paragraph(MARKER)
+
+    buf = io.BytesIO()
+    d.save(buf)
+    # The body goes into the saved package as text, in place of the marker paragraph: parsing
+    # tens of thousands of rows into python-docx's element tree takes minutes and gigabytes.
+    # The font table, which python-docx keeps as an opaque part, is completed the same way.
+    body = body_xml(doc, styles)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/fontTable.xml":
+                data = _font_table(data)
+            elif info.filename == "word/document.xml":
+                data = _put_body(data.decode("utf-8"), body).encode("utf-8")
+            out.writestr(info, data)
+
+
+def _put_body(xml: str, body: str) -> str:
+    at = xml.index(MARKER)
+    start = max(xml.rfind("<w:p>", 0, at), xml.rfind("<w:p ", 0, at))
+    end = xml.index("</w:p>", at) + len("</w:p>")
+    return xml[:start] + body + xml[end:]
