@@ -343,6 +343,9 @@ def report_log(c: Connection, until: str, unit_id: int | None = None) -> list[di
 _EFFECTIVE = ("pu.action IN ('update', 'done', 'reopen') "
               "AND pu.id NOT IN (SELECT r.retracts_id FROM progress_update r WHERE r.retracts_id IS NOT NULL)")
 _DONE_OR_REOPEN = " AND q.action IN ('done', 'reopen')"
+# "Up to the day", written so that neither database reads it along the happened_on index: it
+# holds for nearly every row, and the task or target index finds the few rows of one entity.
+_UPTO = "coalesce(pu.happened_on, pu.happened_on) <= :day"
 _LATEST = "ORDER BY pu.happened_on DESC, pu.recorded_at DESC, pu.id DESC LIMIT 1"  # last in replay order
 
 
@@ -370,7 +373,7 @@ def report_values_at(c: Connection, day: str, unit_id: int | None = None) -> lis
     """For each target given a value after ``day``: its value at the end of ``day`` (None: none yet)."""
     return c.query(
         "SELECT x.id AS target_id, (SELECT pu.value FROM progress_update pu WHERE pu.target_id = x.id "
-        f"AND pu.value IS NOT NULL AND pu.happened_on <= :day AND {_EFFECTIVE} {_LATEST}) AS value "
+        f"AND pu.value IS NOT NULL AND {_UPTO} AND {_EFFECTIVE} {_LATEST}) AS value "
         f"FROM ({_touched('target_id', day, unit_id, ' AND q.target_id IS NOT NULL AND q.value IS NOT NULL')}) x",
         day=day, unit_id=unit_id,
     )
@@ -380,7 +383,7 @@ def report_percents_at(c: Connection, day: str, unit_id: int | None = None) -> l
     """For each task given a percent after ``day``: its logged percent at the end of ``day``."""
     return c.query(
         "SELECT x.id AS task_id, (SELECT pu.percent FROM progress_update pu WHERE pu.task_id = x.id "
-        f"AND pu.percent IS NOT NULL AND pu.happened_on <= :day AND {_EFFECTIVE} {_LATEST}) AS percent "
+        f"AND pu.percent IS NOT NULL AND {_UPTO} AND {_EFFECTIVE} {_LATEST}) AS percent "
         f"FROM ({_touched('task_id', day, unit_id, ' AND q.percent IS NOT NULL')}) x",
         day=day, unit_id=unit_id,
     )
@@ -390,7 +393,7 @@ def report_done_at(c: Connection, day: str, unit_id: int | None = None) -> list[
     """For each task marked done or reopened after ``day``: the day it stood done at the end of
     ``day`` (None: not done then)."""
     latest = (f"FROM progress_update pu WHERE pu.task_id = x.id AND pu.action IN ('done', 'reopen') "
-              f"AND pu.happened_on <= :day AND {_EFFECTIVE} {_LATEST}")
+              f"AND {_UPTO} AND {_EFFECTIVE} {_LATEST}")
     rows = c.query(
         f"SELECT x.id AS task_id, (SELECT pu.action {latest}) AS action, (SELECT pu.happened_on {latest}) AS day "
         f"FROM ({_touched('task_id', day, unit_id, _DONE_OR_REOPEN)}) x",
@@ -407,27 +410,22 @@ def report_last_updates_at(c: Connection, day: str, task_ids: list[int]) -> list
         marks = ", ".join(f":i{n}" for n in range(len(chunk)))
         out += c.query(
             "SELECT k.id AS task_id, (SELECT max(pu.happened_on) FROM progress_update pu WHERE pu.task_id = k.id "
-            f"AND pu.happened_on <= :day AND {_EFFECTIVE}) AS last_on FROM task k WHERE k.id IN ({marks})",
+            f"AND {_UPTO} AND {_EFFECTIVE}) AS last_on FROM task k WHERE k.id IN ({marks})",
             day=day, **{f"i{n}": v for n, v in enumerate(chunk)},
         )
     return out
 
 
-def report_notes_at(c: Connection, day: str, unit_id: int | None = None, touched_only: bool = False) -> list[
-        dict[str, Any]]:
-    """Per task (current tasks, or only those with log rows after ``day``), its latest note up to
-    ``day``: the newest recorded effective row with a note (``task_id``, ``id``, ``note``,
-    ``author``, ``happened_on``, ``recorded_at``; ``id`` None when it has none). Read backwards
-    along the (task_id, recorded_at) index: one short seek a task."""
-    if touched_only:
-        tasks = _touched("task_id", day, unit_id)
-    else:
-        tasks = "SELECT k.id FROM task k WHERE k.vanished_at IS NULL" + (
-            " AND k.unit_id = :unit_id" if unit_id is not None else "")
+def report_notes_at(c: Connection, day: str, unit_id: int | None = None) -> list[dict[str, Any]]:
+    """Per current task, its latest note up to ``day``: the newest recorded effective row with a
+    note (``task_id``, ``id``, ``note``, ``author``, ``happened_on``, ``recorded_at``; ``id`` None
+    when it has none). Read backwards along the (task_id, recorded_at) index: a short seek a task."""
+    tasks = "SELECT k.id FROM task k WHERE k.vanished_at IS NULL" + (
+        " AND k.unit_id = :unit_id" if unit_id is not None else "")
     return c.query(
         "SELECT y.task_id, n.id, n.note, n.author, n.happened_on, n.recorded_at FROM ("
         " SELECT x.id AS task_id, (SELECT pu.id FROM progress_update pu WHERE pu.task_id = x.id"
-        "  AND pu.note IS NOT NULL AND pu.note <> '' AND pu.happened_on <= :day"
+        f"  AND pu.note IS NOT NULL AND pu.note <> '' AND {_UPTO}"
         f"  AND {_EFFECTIVE} ORDER BY pu.recorded_at DESC, pu.id DESC LIMIT 1) AS note_id FROM ({tasks}) x) y "
         "LEFT JOIN progress_update n ON n.id = y.note_id", day=day, unit_id=unit_id,
     )
