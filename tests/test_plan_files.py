@@ -41,7 +41,6 @@ def make(world, name: str, data: bytes):
         ("binary.txt", bytes(range(256)) * 64),
         ("image.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100),
         ("fake.docx", b"this is not a zip at all"),
-        ("no-plan.txt", "某县统计局2024年上半年工作总结\n上半年完成各项调查12项。\n".encode()),
     ],
 )
 def test_bad_files_are_refused(world, name, data):
@@ -53,6 +52,19 @@ def test_bad_files_are_refused(world, name, data):
         r = w.run(*cmd, ok=False)
         assert r.exit_code == 2, (cmd, r.output)
         assert "错误" in r.output and "Traceback" not in r.output
+    assert counts(w) == before
+
+
+def test_a_summary_without_plan_is_shown_but_not_imported(world):
+    """plan parse shows what it read and why nothing is a plan; plan import refuses it."""
+    w = world
+    w.run("init")
+    before = counts(w)
+    p = make(w, "no-plan.txt", "某县统计局2024年上半年工作总结\n一、上半年工作总结\n上半年完成各项调查12项。\n".encode())
+    r = w.run("plan", "parse", str(p))
+    assert "没有找到计划条目" in r.output and "总结" in r.output
+    r = w.run("plan", "import", str(p), ok=False)
+    assert r.exit_code == 2 and "错误" in r.output and "Traceback" not in r.output
     assert counts(w) == before
 
 

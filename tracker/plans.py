@@ -85,7 +85,7 @@ def parse(path: str | Path, year: int | None = None, half: int | None = None) ->
     from tracker.extract import parse_file
 
     check_period_args(year, half)
-    return parse_file(Path(path), year=year, half=half)
+    return parse_file(Path(path), year=year, half=half, require_items=False)
 
 
 def check_period_args(year: int | None, half: int | None) -> None:

@@ -113,20 +113,43 @@ def plan_tree(doc: dict[str, Any]) -> None:
 
         def add(node: Tree, items: list[dict[str, Any]]) -> None:
             for it in items:
-                branch = node.add(Text(f"{it.get('label') or ''}{it.get('title') or ''}", style="bold"))
+                label = Text(f"{it.get('label') or ''}{it.get('title') or ''}", style="bold")
+                if it.get("unsure"):
+                    label += Text(f"  ？{'；'.join(it['unsure'])}", style="yellow")
+                branch = node.add(label)
                 for t in it.get("targets") or []:
-                    branch.add(Text(_spec_text(t), style="cyan"))
+                    line = Text(_spec_text(t), style="cyan")
+                    if t.get("unsure"):
+                        line += Text(f"  ？{'；'.join(t['unsure'])}", style="yellow")
+                    branch.add(line)
                 add(branch, it.get("children") or [])
 
+        if u.get("reason"):
+            root.add(Text(f"读取方式：{u['reason']}", style="dim"))
+        for sec in u.get("sections") or []:
+            if not sec.get("heading") and not sec.get("taken"):
+                continue
+            mark = "取" if sec.get("taken") else "不取"
+            why = f"：{sec['reason']}" if sec.get("reason") else ""
+            root.add(Text(f"[{mark}] {sec.get('heading') or '（开头部分）'}{why}", style="dim"))
         add(root, u.get("items") or [])
         c.print(root)
+        for w in u.get("warnings") or []:
+            c.print(Text(f"  注意：{w}", style="yellow"))
         n_items = _count_items(u.get("items") or [])
         n_targets = _count_targets(u.get("items") or [])
-        c.print(f"  共 {n_items} 个条目，{n_targets} 个指标\n")
+        n_unsure = _count_unsure(u.get("items") or [])
+        tail = f"，其中 {n_unsure} 处标有“？”，请先核对" if n_unsure else ""
+        c.print(f"  共 {n_items} 个条目，{n_targets} 个指标{tail}\n")
 
 
 def _count_items(items: list[dict[str, Any]]) -> int:
     return sum(1 + _count_items(it.get("children") or []) for it in items)
+
+
+def _count_unsure(items: list[dict[str, Any]]) -> int:
+    return sum(bool(it.get("unsure")) + sum(bool(t.get("unsure")) for t in it.get("targets") or [])
+               + _count_unsure(it.get("children") or []) for it in items)
 
 
 def _count_targets(items: list[dict[str, Any]]) -> int:

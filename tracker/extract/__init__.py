@@ -12,15 +12,19 @@ from datetime import date
 from pathlib import Path
 
 from tracker.errors import InputError
-from tracker.extract.model import Document, PlanItem, TargetSpec, UnitPlan
+from tracker.extract.classify import classify_item, classify_lead, classify_paragraph, is_progress_document
+from tracker.extract.model import Document, PlanItem, SectionNote, TargetSpec, UnitPlan
 from tracker.extract.numerals import fold
 from tracker.extract.outline import (
     Node,
+    RawUnit,
+    Section,
+    all_plan_title,
     build_items,
     clean_lines,
     guess_unit_name,
-    plan_sections,
     split_units,
+    unit_sections,
 )
 from tracker.extract.reader import read_document
 from tracker.extract.targets import extract_targets, parse_target_phrase
@@ -73,11 +77,12 @@ def _text_period(lines_norm: list[str], heading: str | None) -> tuple[int | None
     return (common[0][0] if common else None), half
 
 
-def _item(node: Node, start: date, end: date) -> PlanItem:
+def _item(node: Node, start: date, end: date, unsure: list[str] | None = None, forward_only: bool = False) -> PlanItem:
     text = "\n".join(node.orig).strip()
     return PlanItem(label=node.label, title=item_title(text), text=text,
-                    targets=extract_targets(text, start, end),
-                    children=[_item(c, start, end) for c in node.children])
+                    targets=extract_targets(text, start, end, forward_only),
+                    children=[_item(c, start, end, forward_only=forward_only) for c in node.children],
+                    unsure=list(unsure or []))
 
 
 _TITLE_END = re.compile(r"[。；;！？!?：:\n]")
@@ -96,41 +101,135 @@ def item_title(text: str) -> str:
     return first.rstrip("，,、")
 
 
+def _section_text(sec: Section) -> str:
+    return "\n".join(ln.orig for ln in sec.lines)
+
+
+def _items_from(secs: list[Section], start: date, end: date, by_content: bool, progress_doc: bool,
+                notes: list[SectionNote]) -> list[PlanItem]:
+    """Plan items of the given sections: numbered roots first, then enumerations, then paragraphs.
+
+    ``by_content``: no heading said these sections are plan, so each root, enumeration and
+    paragraph is kept only when its own words (classify) say it is a commitment.
+    """
+    items: list[PlanItem] = []
+    loose_all: list[tuple[Section, Node]] = []
+    for sec in secs:
+        roots, loose = build_items(sec.lines)
+        kept = 0
+        for r in roots:
+            if by_content:
+                text = "\n".join(r.orig)
+                v = classify_item(item_title(text), _node_text(r), progress_doc)
+                if v.kind != "plan":
+                    continue
+            items.append(_item(r, start, end, unsure=["按内容判断为计划事项"] if by_content and not progress_doc else [],
+                               forward_only=by_content))
+            kept += 1
+        loose_all.extend((sec, para) for para in loose)
+        if kept:
+            _note(notes, sec, f"取编号条目 {kept} 项")
+    # Enumerations run inside a paragraph (下半年要重点做好以下工作：一是……；二是……).
+    for sec, para in loose_all:
+        if not para.children:
+            continue
+        lead = "\n".join(para.orig)
+        v = classify_lead(lead)
+        if v is not None and v.kind != "plan":
+            continue
+        if v is None and (by_content or items):
+            kids = [c for c in para.children if classify_item(c.label, _node_text(c), progress_doc).kind == "plan"]
+            if by_content and len(kids) < len(para.children):
+                continue
+        items.extend(_item(c, start, end, forward_only=by_content) for c in para.children)
+        _note(notes, sec, "取段落中的列举（一是……二是……）" if v is None else v.reason)
+    if items:
+        return items
+    # Nothing numbered: each paragraph is an item (a work report's bold leads, a short notice).
+    for sec, para in loose_all:
+        if not para.orig:
+            continue
+        text = "\n".join(para.orig)
+        if by_content:
+            v = classify_paragraph(text)
+            if v.kind != "plan":
+                continue
+        items.append(_item(para, start, end, unsure=["没有编号，按段落取为事项"], forward_only=by_content))
+        _note(notes, sec, "没有编号条目，按段落取为事项")
+    return items
+
+
+def _node_text(node: Node) -> str:
+    parts = ["\n".join(node.orig)]
+    parts.extend(_node_text(c) for c in node.children)
+    return "\n".join(parts)
+
+
+def _note(notes: list[SectionNote], sec: Section, reason: str) -> None:
+    for n in notes:
+        if n.heading == sec.heading and n.kind == sec.kind:
+            n.taken = True
+            if reason not in n.reason:
+                n.reason = f"{n.reason}；{reason}" if n.reason else reason
+            return
+
+
+_KIND_CN = {"plan": "计划部分", "summary": "总结或问题部分", "other": "其他部分", "preamble": "开头部分"}
+
+
+def _read_unit(raw: RawUnit, start: date, end: date) -> tuple[list[PlanItem], str | None, list[SectionNote], str, list[str]]:
+    """Items, plan heading, section notes, reason and warnings for one unit's document."""
+    sections = unit_sections(raw)
+    notes = [SectionNote(s.heading, s.kind, False, f"标题表明是{_KIND_CN[s.kind]}" if s.heading else "")
+             for s in sections]
+    warnings: list[str] = []
+    plan = [s for s in sections if s.kind == "plan"]
+    headed = any(s.kind in ("plan", "summary") for s in sections)
+    if plan:
+        items = _items_from(plan, start, end, False, False, notes)
+        heading = next((s.heading for s in plan if s.heading), None)
+        return items, heading, notes, f"按计划部分的标题（{heading}）读取" if heading else "按计划部分读取", warnings
+    progress = is_progress_document(raw.title, "\n".join(ln.norm for ln in raw.lines[:3]))
+    if not headed and all_plan_title(raw.title):
+        items = _items_from(sections, start, end, False, False, notes)
+        for n in notes:
+            n.taken = n.taken or bool(items)
+        return items, None, notes, f"标题“{raw.title}”表明全文是计划，整篇读取", warnings
+    rest = [s for s in sections if s.kind != "summary"]
+    items = _items_from(rest, start, end, True, progress, notes)
+    warnings.append("没有找到计划部分的标题（如“下半年工作计划”“下一步打算”），按内容判断哪些是计划")
+    why = ("进展报告：每个编号事项视为一项承诺，其下的进展不作为指标" if progress
+           else "按内容判断：取要做的工作（要、将、确保、力争、计划……），不取已完成的情况")
+    return items, None, notes, why, warnings
+
+
 def parse_text(text: str, year: int | None = None, half: int | None = None, source: str | None = None,
                default_year: int | None = None) -> Document:
-    """Extract every unit's plan items and targets from a document's text."""
+    """Extract every unit's plan items and targets from a document's text.
+
+    The pipeline: clean (chrome, wrappers, page markers) → split into units → outline each unit
+    into sections → classify sections (headings, then content) → items → targets.
+    """
     units: list[UnitPlan] = []
     raws = split_units(clean_lines(text))
     for raw in raws:
         if not raw.name and len(raws) == 1:
             raw.name = guess_unit_name(raw, Path(source).stem if source else None)
-        sections = plan_sections(raw)
+        sections = unit_sections(raw)
         ty, th, known = title_period(raw.title)
-        heading = next((s.heading for s in sections if s.heading), None)
+        heading = next((s.heading for s in sections if s.kind == "plan" and s.heading), None)
         hy, hh = _text_period([ln.norm for ln in raw.lines], heading)
         y = year or ty or hy or default_year or date.today().year
         h = half if half is not None else (th if known else (hh if hh is not None else th))
         start, end = period_of(y, h)
-        items: list[PlanItem] = []
-        used_heading = heading
-        for sec in sections:
-            roots, _ = build_items(sec.lines)
-            if roots and not items:
-                used_heading = sec.heading
-            items.extend(_item(r, start, end) for r in roots)
+        items, used_heading, notes, reason, warnings = _read_unit(raw, start, end)
         if not items:
-            for sec in sections:
-                _, loose = build_items(sec.lines)
-                for para in loose:
-                    if para.children:  # "下半年重点做好以下工作：一是…；二是…": the 一是 are the items
-                        items.extend(_item(c, start, end) for c in para.children)
-                    elif para.orig:
-                        items.append(_item(para, start, end))
-                if items:
-                    used_heading = sec.heading
-                    break
+            warnings.append("没有找到计划条目：" + ("文中只有总结或问题部分" if any(n.kind == "summary" for n in notes)
+                                               else "没有编号条目或要做的工作"))
+        summary = "\n".join(_section_text(s) for s in sections if s.kind == "summary")
         units.append(UnitPlan(name=raw.name, title=raw.title, plan_heading=used_heading,
-                              period_start=start, period_end=end, items=items))
+                              period_start=start, period_end=end, items=items, sections=notes,
+                              reason=reason, warnings=warnings, summary_text=summary))
     doc_year = year or (units[0].period_start.year if units else (default_year or date.today().year))
     doc_half = half
     if doc_half is None and units:
@@ -139,12 +238,13 @@ def parse_text(text: str, year: int | None = None, half: int | None = None, sour
     return Document(units=units, year=doc_year, half=doc_half, source=source)
 
 
-def parse_file(path: str | Path, year: int | None = None, half: int | None = None) -> Document:
-    """Read and extract a plan document; InputError when it holds no plan items."""
+def parse_file(path: str | Path, year: int | None = None, half: int | None = None,
+               require_items: bool = True) -> Document:
+    """Read and extract a plan document; InputError when it holds no plan items (if required)."""
     p = Path(path)
     text = read_document(p)
     doc = parse_text(text, year=year, half=half, source=str(p))
-    if not any(u.items for u in doc.units):
+    if require_items and not any(u.items for u in doc.units):
         raise InputError(f"{p.name} 中没有找到计划条目：未识别到“下半年工作计划”“下一步打算”“工作要点”等计划部分，"
-                         "或计划部分没有编号条目（一、（一） 1. 一是 …）")
+                         "正文中也没有编号的要做的工作（一、（一） 1. 一是 …）")
     return doc

@@ -26,6 +26,7 @@ class TargetSpec:
     deadline: date | None = None
     date: date | None = None  # the due date itself, for kind == "deadline"
     quote: str = ""
+    unsure: list[str] = field(default_factory=list)  # why a reviewer should look at it
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -35,6 +36,7 @@ class TargetSpec:
         }
         if self.kind == "deadline":
             out["date"] = _iso(self.date)
+        out["unsure"] = list(self.unsure)
         return out
 
 
@@ -53,11 +55,25 @@ class PlanItem:
     text: str
     targets: list[TargetSpec] = field(default_factory=list)
     children: list[PlanItem] = field(default_factory=list)
+    unsure: list[str] = field(default_factory=list)  # why a reviewer should look at it
 
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "title": self.title, "text": self.text,
                 "targets": [t.to_dict() for t in self.targets],
-                "children": [c.to_dict() for c in self.children]}
+                "children": [c.to_dict() for c in self.children], "unsure": list(self.unsure)}
+
+
+@dataclass
+class SectionNote:
+    """How one section of a unit's document was read: its heading, kind, and whether it was taken."""
+
+    heading: str | None
+    kind: str  # plan | summary | other | preamble
+    taken: bool
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"heading": self.heading, "kind": self.kind, "taken": self.taken, "reason": self.reason}
 
 
 @dataclass
@@ -70,11 +86,16 @@ class UnitPlan:
     period_start: date
     period_end: date
     items: list[PlanItem] = field(default_factory=list)
+    sections: list[SectionNote] = field(default_factory=list)
+    reason: str = ""  # how the plan part was found
+    warnings: list[str] = field(default_factory=list)
+    summary_text: str = ""  # the summary part (上半年工作总结…), for baselines
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title, "plan_heading": self.plan_heading,
                 "period": {"start": self.period_start.isoformat(), "end": self.period_end.isoformat()},
-                "items": [i.to_dict() for i in self.items]}
+                "reason": self.reason, "sections": [s.to_dict() for s in self.sections],
+                "warnings": list(self.warnings), "items": [i.to_dict() for i in self.items]}
 
 
 @dataclass

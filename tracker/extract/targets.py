@@ -24,7 +24,7 @@ MEASURES = sorted(
     """个 家 名 人 项 所 座 台 张 户 亩 公里 千米 平方米 平方公里 立方米 方 米 人次 次 场 件 套 辆 条 处 批
     支 间 栋 幢 床 张 册 本 篇 部 款 类 种 期 届 班 位 只 头 吨 千瓦 兆瓦 MW 千伏 公顷 株 棵 盏 块 宗 起 例 份
     门 村 镇 校 园 站 片 段 对 组 轮 课时 学时 学分 标段 床位 口 眼 根 台套 千瓦时 度 吨标准煤 万千瓦 万吨
-    万亩 万人 万户 万人次 万平方米 万元 亿元 元 万 亿 个百分点 百分点 余""".split(),
+    万亩 万人 万户 万人次 万平方米 公斤 千克 万斤 斤 万元 亿元 元 万 亿 个百分点 百分点 余""".split(),
     key=len, reverse=True,
 )
 COUNT_MEASURES = [m for m in MEASURES if m not in ("万元", "亿元", "元", "万", "亿", "个百分点", "百分点", "余")]
@@ -49,8 +49,22 @@ COMMITMENTS = ("确保", "力争", "争取", "预计", "计划")
 _COMMIT_RX = re.compile(r"确保|力争|争取|预计|(?<![”\"作的划])计划(?=[\u4e00-\u9fff])(?!书|表|任务|生育)")
 _TIME_WORDS = re.compile(r"(?:19|20)\d{2}(?:至(?:19|20)?\d{2,4})?年度?|每年|全年|年内|年底前?|年末|下半年|上半年|"
                          r"\d{1,2}月(?:底|末|份)?(?:前|之前)?|[一二三四]季度|全县|全区|全市|全镇|全省")
-_DONE = re.compile(r"已经?[^，,。；;]{0,6}?(完成|建成|实现|开工|竣工|达到|达|到位|投入|投用|落地|签约|招聘|培训|发放|拨付|有|累计|新增|引进|创建|通过)"
+_DONE = re.compile(r"已经?[^，,。；;]{0,6}?(完成|建成|实现|开工|竣工|完工|达到|达|到位|投入|投用|落地|签约|招聘|培训|发放|拨付|有|累计|新增|引进|创建|通过|开展|办理|上报|审批|验收)"
                    r"|目前|截至|截止目前|累计|同比(增长|下降)?[^，,。；;]{0,3}已|上半年(共|已|完成|新增|实现|累计)")
+# Progress figures of a 进度表: a share of the task already done (占任务数的28.86%, 完成率76%).
+_PROGRESS_SHARE = re.compile(r"(占[^，,。；;]{0,12}(任务|目标|计划|总数)[^，,。；;]{0,4}|完成率|完成进度|进度|序时进度|任务完成)的?\s*$")
+# Policies, meetings and slogans named by a number: 市委20条措施, 十堰26条具体措施, 第X次党代会.
+_NAMED_COUNT = re.compile(r"\s*(条|项|点)[^，,。；;]{0,4}(措施|意见|举措|政策|规定|要求|办法|禁令|硬招|实招|清单|意见)"
+                          r"|\s*(次|届)[^，,。；;]{0,6}(会|会议|全会|党代会|代表大会)")
+# The size of the list that follows (产业开发有五项：, 七个重点工作要求：): not a target.
+_LIST_SIZE_AFTER = re.compile(r"[^，,。；;]{0,12}[：:]")
+# Descriptions of a project or a risk, not commitments: 全长13公里, 宽度为0.3米, 潜在经济损失1800万元.
+_DESCRIPTIVE = re.compile(r"(长度|宽度|高度|深度|直径|厚度|全长|总长|长约|宽约|占地|建筑面积|规划面积|总面积|损失|威胁|受灾|位于|距离|裂缝)"
+                          r"[^，,。；;]{0,8}$|(?<!完成)总投资[^，,。；;]{0,4}$")
+# Forward words that make a clause of a progress report a commitment (计划、预计、确保、年内…).
+_FORWARD_CLAUSE = re.compile(r"计划|预计|确保|力争|争取|目标|任务是|年内|年底|底前|月底前|下半年|将|拟|要|不低于|不少于|以上")
+# A bare figure at the end of a commitment clause of a 进度表 (计划改造老旧小区440,截至…).
+_BARE_COUNT = re.compile(r"(?<![\d.])(\d{2,7})(?=\s*(?:[，,。；;(（]|$))")
 _BASELINE = re.compile(r"在[^，,。；;在]{0,30}?基础上")
 _THRESHOLD_NEXT = re.compile(r"[\u4e00-\u9fff]")
 _QUOTES = re.compile(r"“[^”\n]{0,40}”|\"[^\"\n]{0,40}\"|《[^》\n]{0,60}》|「[^」\n]{0,40}」|‘[^’\n]{0,40}’")
@@ -75,7 +89,7 @@ _DEADLINE = re.compile(
     rf")"
 )
 _YEAR_ONLY = re.compile(r"(?:到|至)(?P<y>(?:19|20)\d{2})\s*年(?![度底末内\d]|[上下]半年|\s*\d)|(?P<y2>(?:19|20)\d{2})\s*年度")
-_STRONG_VERB = re.compile(r"完成|实现|建成|开工|竣工|投产|投入使用|投用|运营|运行|运作|出台|印发|制定|启动|通过|达到|达标|覆盖|落地|上线|"
+_STRONG_VERB = re.compile(r"完成|实现|建成|开工|竣工|投产|投入使用|投入正式使用|正式使用|交付使用|投用|运营|运行|运作|出台|印发|制定|启动|通过|达到|达标|覆盖|落地|上线|"
                           r"验收|交付|封顶|挂牌|开业|开通|建立|成立|创建|创成|办结|清零|销号|到位|见效|全覆盖|提交|完工|发放|拨付|招聘|认证")
 _CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
 
@@ -221,8 +235,16 @@ def _subject_before(n: str, start: int, pos: int) -> str | None:
     return seg[-12:] or None
 
 
-def extract_targets(orig: str, start: date, end: date) -> list[TargetSpec]:
-    """The targets in one item's own text (its children's text excluded by the caller)."""
+def kind_guess(m: re.Match[str]) -> str:
+    return "percent" if (m.group("pct") or m.group("pts") or m.group("apct")) else ("amount" if m.group("money") else "count")
+
+
+def extract_targets(orig: str, start: date, end: date, forward_only: bool = False) -> list[TargetSpec]:
+    """The targets in one item's own text (its children's text excluded by the caller).
+
+    ``forward_only``: the text mixes commitments and progress (a 民生实事 进度表); a figure is a
+    target only where its clause commits to it (计划、预计、确保、年内、不低于…).
+    """
     if not orig:
         return []
     n = fold(orig)
@@ -273,14 +295,24 @@ def extract_targets(orig: str, start: date, end: date) -> list[TargetSpec]:
         a = None if placeholder else to_number(a_raw)
         b = to_number(b_raw) if b_raw else None
         cn = not placeholder and not a_raw[0].isdigit()
-        if not placeholder and a is None:
-            continue
+        if placeholder or a is None:
+            continue  # 新建xx所学校: a template's blank, nothing to track
         if cn and a is not None and (a < 2 or (m.group("meas") in ("期", "次", "批", "轮", "类", "种", "方", "度", "余", "口", "部", "门", "本", "张", "起", "对"))):
             continue  # 一批, 一张蓝图, 三期: words more than figures
         if b_raw and b is None:
             continue
         post = m.group("post")
         after = n[m.end():m.end() + 3]
+        if m.group("meas") and _NAMED_COUNT.match(n, m.start("meas")):
+            continue  # 市委20条措施, 第三次党代会: a name, not a figure to reach
+        if not (m.group("pct") or m.group("money")) and _LIST_SIZE_AFTER.match(n, m.end()):
+            continue  # 产业开发有五项：一是…: the size of the list that follows
+        if (m.group("pct") or m.group("apct")) and _PROGRESS_SHARE.search(n, cs, a_start):
+            continue  # 占任务数的28.86%: progress, not a goal
+        if forward_only and not (commitment_for(a_start) or _FORWARD_CLAUSE.search(n, cs, ce)):
+            continue
+        if _DESCRIPTIVE.search(n, cs, a_start) or ("威胁" in n[cs:ce] and kind_guess(m) == "count"):
+            continue
         if post in ("以上", "以下", "及以上") and m.end() < len(n) and _THRESHOLD_NEXT.match(n, m.end()) \
                 and not n.startswith(("的", "和", "、"), m.end()):
             continue  # 亿元以上项目, 100人以上企业: a class of things, not a goal
@@ -336,6 +368,21 @@ def extract_targets(orig: str, start: date, end: date) -> list[TargetSpec]:
             out.append((a_start, spec))
         numeric_clauses.add(cs)
 
+    for m in _BARE_COUNT.finditer(n):
+        cs, ce = clause_of(m.start())
+        if cs in numeric_clauses or m.start() == 0 or not ("\u4e00" <= n[m.start() - 1] <= "\u9fff"):
+            continue
+        commit = commitment_for(m.start())
+        if commit is None or commit not in n[cs:m.start()] or _DONE.search(n[cs:ce]) or _inside(m.start(), parens):
+            continue
+        value = float(m.group(1))
+        if 1900 <= value <= 2100:
+            continue
+        out.append((m.start(), TargetSpec(kind="count", value=value, quote=orig[cs:ce].strip(), commitment=commit,
+                                          subject=_subject_before(n, cs, m.start()), deadline=deadline_for(m.start()),
+                                          unsure=["数字后没有计量单位"])))
+        numeric_clauses.add(cs)
+
     for m in _CN_PCT.finditer(n):
         v = to_number(m.group("a"))
         cs, ce = clause_of(m.start())
@@ -352,6 +399,8 @@ def extract_targets(orig: str, start: date, end: date) -> list[TargetSpec]:
             continue
         cs, ce = clause_of(ds)
         if cs in numeric_clauses:
+            continue
+        if forward_only and not (commitment_for(ds) or _FORWARD_CLAUSE.search(n, cs, ce)):
             continue
         clause = n[cs:ce]
         rest = clause[de - cs:]
