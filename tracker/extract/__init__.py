@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from tracker.errors import InputError
+from tracker.extract.clean import Line, wrapper_issuer
 from tracker.extract.classify import classify_item, classify_lead, classify_paragraph, is_progress_document
 from tracker.extract.model import Document, PlanItem, SectionNote, TargetSpec, UnitPlan
 from tracker.extract.numerals import fold
@@ -21,7 +22,7 @@ from tracker.extract.outline import (
     Section,
     all_plan_title,
     build_items,
-    clean_lines,
+    clean_document,
     guess_unit_name,
     split_units,
     unit_sections,
@@ -64,6 +65,18 @@ def title_period(title: str) -> tuple[int | None, int | None, bool]:
     if "下半年" in t:
         return year, 2, True
     return year, None, False
+
+
+_SPAN_RX = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[-—–~～至到]+\s*((?:19|20)\d{2})\s*年")
+
+
+def title_span(title: str) -> tuple[date, date] | None:
+    """The years a multi-year plan's title names (2021—2023年), or None."""
+    m = _SPAN_RX.search(fold(title))
+    if not m:
+        return None
+    a, b = int(m.group(1)), int(m.group(2))
+    return (date(a, 1, 1), date(b, 12, 31)) if a < b <= a + 10 else None
 
 
 def _text_period(lines_norm: list[str], heading: str | None) -> tuple[int | None, int | None]:
@@ -126,7 +139,15 @@ def _items_from(secs: list[Section], start: date, end: date, by_content: bool, p
             items.append(_item(r, start, end, unsure=["按内容判断为计划事项"] if by_content and not progress_doc else [],
                                forward_only=by_content))
             kept += 1
-        loose_all.extend((sec, para) for para in loose)
+        for para in loose:
+            text = "\n".join(para.orig)
+            if not para.children and _GOALS_LEAD.search(fold(text[:40])):
+                goal = _item(para, start, end, forward_only=by_content)
+                if goal.targets:  # 主要预期目标是：地区生产总值增长7%左右；…
+                    items.append(goal)
+                    kept += 1
+                    continue
+            loose_all.append((sec, para))
         if kept:
             _note(notes, sec, f"取编号条目 {kept} 项")
     # Enumerations run inside a paragraph (下半年要重点做好以下工作：一是……；二是……).
@@ -159,6 +180,9 @@ def _items_from(secs: list[Section], start: date, end: date, by_content: bool, p
     return items
 
 
+_GOALS_LEAD = re.compile(r"^[^。；;]{0,12}(主要预期目标|预期目标|主要目标|发展目标|工作目标|总体目标|目标任务)[^。；;]{0,6}[：:是]")
+
+
 def _node_text(node: Node) -> str:
     parts = ["\n".join(node.orig)]
     parts.extend(_node_text(c) for c in node.children)
@@ -184,17 +208,30 @@ def _read_unit(raw: RawUnit, start: date, end: date) -> tuple[list[PlanItem], st
              for s in sections]
     warnings: list[str] = []
     plan = [s for s in sections if s.kind == "plan"]
-    headed = any(s.kind in ("plan", "summary") for s in sections)
+    progress = is_progress_document(raw.title, "\n".join(ln.norm for ln in raw.lines[:3]))
+    total = sum(len(sec.heading or "") + sum(len(ln.norm) for ln in sec.lines) for sec in sections) or 1
+    covered = sum(len(sec.heading or "") + sum(len(ln.norm) for ln in sec.lines) for sec in plan) / total
+    if all_plan_title(raw.title) and covered < 0.4:
+        # 工作要点, 实施方案, 行动计划, 规划 whose plan headings (发展目标, 年度重点工作) head only a
+        # small part: the whole document is plan but for a summary part.
+        body = Section(None, [], "plan")
+        for sec in sections:
+            if sec.kind == "summary":
+                continue
+            if sec.heading:
+                body.lines.append(Line(sec.heading, fold(sec.heading)))
+            body.lines.extend(sec.lines)
+        items = _items_from([body], start, end, False, False, [])
+        for n in notes:
+            n.taken = n.kind != "summary" and bool(items)
+            if n.taken:
+                n.reason = "全文是计划，整篇读取"
+        why = f"标题“{raw.title}”表明全文是计划，整篇读取（总结部分除外）" if raw.title else "全文读取"
+        return items, None, notes, why, warnings
     if plan:
         items = _items_from(plan, start, end, False, False, notes)
         heading = next((s.heading for s in plan if s.heading), None)
         return items, heading, notes, f"按计划部分的标题（{heading}）读取" if heading else "按计划部分读取", warnings
-    progress = is_progress_document(raw.title, "\n".join(ln.norm for ln in raw.lines[:3]))
-    if not headed and all_plan_title(raw.title):
-        items = _items_from(sections, start, end, False, False, notes)
-        for n in notes:
-            n.taken = n.taken or bool(items)
-        return items, None, notes, f"标题“{raw.title}”表明全文是计划，整篇读取", warnings
     rest = [s for s in sections if s.kind != "summary"]
     items = _items_from(rest, start, end, True, progress, notes)
     warnings.append("没有找到计划部分的标题（如“下半年工作计划”“下一步打算”），按内容判断哪些是计划")
@@ -211,7 +248,8 @@ def parse_text(text: str, year: int | None = None, half: int | None = None, sour
     into sections → classify sections (headings, then content) → items → targets.
     """
     units: list[UnitPlan] = []
-    raws = split_units(clean_lines(text))
+    lines, cleaned = clean_document(text)
+    raws = split_units(lines, wrapper_issuer(cleaned.wrapper_subject))
     for raw in raws:
         if not raw.name and len(raws) == 1:
             raw.name = guess_unit_name(raw, Path(source).stem if source else None)
@@ -222,6 +260,9 @@ def parse_text(text: str, year: int | None = None, half: int | None = None, sour
         y = year or ty or hy or default_year or date.today().year
         h = half if half is not None else (th if known else (hh if hh is not None else th))
         start, end = period_of(y, h)
+        span = title_span(raw.title)
+        if span and year is None and half is None:
+            start, end = span  # 行动计划（2021—2023年）, 十四五规划: the plan's own years
         items, used_heading, notes, reason, warnings = _read_unit(raw, start, end)
         if not items:
             warnings.append("没有找到计划条目：" + ("文中只有总结或问题部分" if any(n.kind == "summary" for n in notes)
@@ -235,7 +276,8 @@ def parse_text(text: str, year: int | None = None, half: int | None = None, sour
     if doc_half is None and units:
         first = units[0]
         doc_half = 1 if first.period_end.month == 6 else (2 if first.period_start.month == 7 else None)
-    return Document(units=units, year=doc_year, half=doc_half, source=source)
+    return Document(units=units, year=doc_year, half=doc_half, source=source, dropped=dict(cleaned.dropped),
+                    wrapper=cleaned.wrapper_subject)
 
 
 def parse_file(path: str | Path, year: int | None = None, half: int | None = None,

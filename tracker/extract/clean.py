@@ -65,9 +65,11 @@ _FORUM = re.compile(
 )
 # A wrapper of an issued document: 关于印发《……》的通知, 文号, 主送, transmittal sentence.
 _WRAPPER_SUBJECT = re.compile(r"^(.{0,40}?)关于(印发|公布|转发|下达|发布|颁布|做好)(.{2,80}?)的?(通知|决定|函|意见)$")
-_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号$")
+_DOC_NUMBER = re.compile(r"^[（(]?[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号[)）]?$")
 _ADDRESSEES = re.compile(r"^(各|全[市县区省]各)[\u4e00-\u9fff、，,（）()]{2,80}[：:]$")
-_TRANSMITTAL = re.compile(r"^(现将|经.{0,20}同意，?现将).{2,80}(印发给你们|予以公布|发给你们|转发给你们).{0,40}$")
+_TRANSMITTAL = re.compile(r"(印发给你们|予以公布|发给你们|转发给你们|请认真贯彻执行|请认真贯彻落实|请结合实际认真贯彻|请认真抓好落实|请遵照执行)")
+_ISSUER_OR_DATE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(政府|办公厅|办公室|委员会|局|厅|委|办|部|中心|学校|中学)$"
+                             r"|^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _TOC = re.compile(r"^(.{2,80}?)(\t+|\s{2,}|[.…·_\-]{3,}|…+)\s*\d{1,3}\s*$")
 _PIECE = re.compile(r"^(?:篇[一二三四五六七八九十\d]+|第[一二三四五六七八九十\d]+篇|范文[一二三四五六七八九十\d]*)\s*[:：、.．]?\s*")
 _PIECE_AFTER = re.compile(r"(?<=[\u4e00-\u9fff])\s*(?:篇|范文)\s*[一二三四五六七八九十\d]{1,2}$")
@@ -76,23 +78,41 @@ _MD = re.compile(r"^(#{1,6}\s*|[-*+]\s+|>\s*)")
 _PAGE_MARK = re.compile(r"第\s*\d{1,4}\s*页\s*[,，/、]?\s*共\s*\d{1,4}\s*页")
 
 def _markdown_tables(lines: list[str]) -> list[str]:
-    """Markdown table blocks (| 序号 | 工作任务 | 完成时限 |) as one numbered line per row, like .docx tables."""
+    """Table blocks as one numbered line per row, like .docx tables.
+
+    Markdown tables (| 序号 | 工作任务 | 完成时限 |) and the pipe-separated rows that HTML and
+    spreadsheet exports of 任务分解表 and 考核细则 leave (1 | 完善“四个到位” | 5 | … | 县河长办).
+    """
     from tracker.extract.reader import table_lines
 
     out: list[str] = []
     block: list[list[str]] = []
-    for raw in [*lines, ""]:
+    raw_block: list[str] = []
+
+    def flush() -> None:
+        if len(block) >= 2 or (block and raw_block[0].strip().startswith("|")):
+            out.extend(table_lines(block))
+        else:
+            out.extend(raw_block)
+        block.clear()
+        raw_block.clear()
+
+    for raw in lines:
         s = raw.strip()
-        if len(s) > 2 and s.startswith("|") and s.endswith("|"):
-            cells = [c.strip() for c in s[1:-1].split("|")]
+        outer = len(s) > 2 and s.startswith("|") and s.endswith("|")
+        if outer or s.count("|") >= 2:
+            body = s[1:-1] if outer else s
+            cells = [c.strip() for c in body.split("|")]
             if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
                 block.append(cells)
+                raw_block.append(raw)
             continue
         if block:
-            out.extend(table_lines(block))
-            block = []
+            flush()
         out.append(raw)
-    return out[:-1]
+    if block:
+        flush()
+    return out
 
 
 def clean(text: str, is_title=None) -> Cleaned:  # type: ignore[no-untyped-def]
@@ -127,12 +147,13 @@ def clean(text: str, is_title=None) -> Cleaned:  # type: ignore[no-untyped-def]
             result.drop("论坛信息")
             continue
         w = _WRAPPER_SUBJECT.match(n)
-        if w and len(n) <= 90 and not result.lines:
+        if w and len(n) <= 120 and len(result.lines) <= 2:
             result.wrapper_subject = s
             result.drop("印发通知的标题")
             in_wrapper = True
             continue
-        if _DOC_NUMBER.match(n) or (in_wrapper and (_ADDRESSEES.match(n) or _TRANSMITTAL.match(n))):
+        if _DOC_NUMBER.match(n) or (in_wrapper and (_ADDRESSEES.match(n) or (len(n) <= 160 and _TRANSMITTAL.search(n))
+                                                   or _ISSUER_OR_DATE.match(n))):
             result.drop("文号、主送或印发说明")
             continue
         if _ADDRESSEES.match(n) and len(result.lines) <= 3:
@@ -150,5 +171,15 @@ def clean(text: str, is_title=None) -> Cleaned:  # type: ignore[no-untyped-def]
         if page and is_title is not None and is_title(page.group(1)):
             result.drop("网页栏目、广告或目录")
             continue  # a table-of-contents entry: a title and its page number
+        if in_wrapper and is_title is not None and is_title(n):
+            in_wrapper = False  # the issued document itself begins
         result.lines.append(Line(s, n))
     return result
+
+
+def wrapper_issuer(subject: str | None) -> str:
+    """The office that issued a 关于印发……的通知: the words before 关于."""
+    if not subject:
+        return ""
+    m = _WRAPPER_SUBJECT.match(fold(subject))
+    return subject[: len(m.group(1))].strip() if m else ""

@@ -27,6 +27,7 @@ class TargetSpec:
     date: date | None = None  # the due date itself, for kind == "deadline"
     quote: str = ""
     unsure: list[str] = field(default_factory=list)  # why a reviewer should look at it
+    approx: bool = False  # 增长7%左右, 约3000亩: about the value, not exactly
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -36,6 +37,7 @@ class TargetSpec:
         }
         if self.kind == "deadline":
             out["date"] = _iso(self.date)
+        out["approx"] = self.approx
         out["unsure"] = list(self.unsure)
         return out
 
@@ -106,7 +108,9 @@ class Document:
     year: int
     half: int | None
     source: str | None = None
+    dropped: dict[str, int] = field(default_factory=dict)  # lines the clean stage removed, by reason
+    wrapper: str | None = None  # the 关于印发……的通知 the document came in
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "year": self.year, "half": self.half,
-                "units": [u.to_dict() for u in self.units]}
+        return {"source": self.source, "year": self.year, "half": self.half, "wrapper": self.wrapper,
+                "dropped": dict(self.dropped), "units": [u.to_dict() for u in self.units]}

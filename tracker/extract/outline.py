@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tracker.extract.clean import Line, clean
+from tracker.extract.clean import Cleaned, Line, clean
 from tracker.extract.numerals import fold, ordinal
 
 # -- lines --------------------------------------------------------------------------------------
@@ -21,6 +21,12 @@ from tracker.extract.numerals import fold, ordinal
 def clean_lines(text: str) -> list[Line]:
     """Non-blank lines with chrome, wrappers, markup, TOC entries and advertising removed."""
     return split_runs(clean(text, is_title).lines)
+
+
+def clean_document(text: str) -> tuple[list[Line], Cleaned]:
+    """The cleaned, run-split lines and the cleaning record (wrapper, dropped lines)."""
+    cleaned = clean(text, is_title)
+    return split_runs(cleaned.lines), cleaned
 
 
 # -- unit titles ---------------------------------------------------------------------------------
@@ -202,13 +208,19 @@ _PLAN_END = re.compile(r"(计划|打算|思路|安排|要点|重点工作|工作
 _SUMMARY = re.compile(r"总结|成效|成绩|亮点|回顾|完成情况|进展情况|开展情况|工作情况|基本情况|推进情况|落实情况|执行情况|主要做法|做法|存在|问题|不足|困难|短板|挑战|经验|体会|启示|成果|收获|特色")
 
 
+_STRONG_SUMMARY = re.compile(r"总结|回顾|成效|成绩|完成情况|进展情况|开展情况|工作情况|基本情况|推进情况|落实情况|执行情况|存在的?(主要)?问题|主要问题|问题(和|与|及)不足|不足之处|不足|主要做法")
+
+
+_PAST_MARK = re.compile(r"了|取得|显著|明显|丰硕|初显|凸显|稳步|有序|扎实|不断|持续|进一步巩固")
+
+
 def heading_kind(rest: str) -> str:
     """plan / summary / other for a heading's words (after its label)."""
     r = rest.strip().rstrip("：:。")
     if _STRONG_PLAN.search(r) and _PLAN_WORD.search(r):
         return "plan"
-    if _SUMMARY.search(r):
-        return "summary"
+    if _STRONG_SUMMARY.search(r) or (_SUMMARY.search(r) and _PAST_MARK.search(r)):
+        return "summary"  # 巩固成果, 打造特色: imperative headings with a summary word are not summaries
     if _PLAN_END.search(r):
         return "plan"
     return "other"
@@ -237,6 +249,8 @@ def as_heading(line: Line) -> Heading | None:
         kind = heading_kind(core)
         if kind == "other" or (kind == "plan" and not (_STRONG_PLAN.search(core) or _PLAN_END.search(core))):
             return None
+        if kind == "summary" and not _STRONG_SUMMARY.search(core):
+            return None  # 学习有困难学生教育, 特色发展: words of a task, not a summary heading
         return Heading("", kind, line.orig)
     return Heading(lab.style, heading_kind(core), line.orig)
 
@@ -251,8 +265,30 @@ class RawUnit:
     lines: list[Line] = field(default_factory=list)
 
 
-def split_units(lines: list[Line]) -> list[RawUnit]:
-    """Each unit starts at its title line; text before the first title is a preamble."""
+_ORGISH = re.compile(r"(省|市|州|盟|县|旗|区|镇|乡|村|街道|社区|[一二三四五六七八九十\d]中|公司|集团|高中|附中)$")
+_NOT_ORG_START = re.compile(r"^([—\-－–《“\"（(]|关于|制定|实施|公布|印发|推进|加快|建设|深化|开展|做好|加强|支持|促进|落实|全面|进一步)")
+
+
+def org_like(name: str) -> bool:
+    """Whether a name read from a title can be an issuing unit (县水利局), not a fragment (公布, 制定并实施)."""
+    n = fold(name).strip()
+    return 2 <= len(n) <= 30 and not _NOT_ORG_START.match(n) and bool(_ORG_END.search(n) or _ORGISH.search(n))
+
+
+def _same_unit(a: str, b: str) -> bool:
+    fa, fb = fold(a), fold(b)
+    return bool(fa and fb and (fa in fb or fb in fa))
+
+
+def split_units(lines: list[Line], issuer: str = "") -> list[RawUnit]:
+    """Each unit starts at its title line; text before the first title is a preamble.
+
+    Families: a compilation of several units' documents (each title names another unit) against
+    one document with sub-titles, annexes and sub-plans (绍兴一中 2021年度工作要点 and its
+    附件, a 行动方案 of four 子计划): a later title opens a new unit only when it names another
+    organisation; otherwise it stays a line of the current document. ``issuer`` is the office
+    of a 关于印发……的通知 wrapper, the unit of a title that names none.
+    """
     units: list[RawUnit] = []
     pre: list[Line] = []
     for ln in lines:
@@ -265,15 +301,23 @@ def split_units(lines: list[Line]) -> list[RawUnit]:
             if not name and body and _ORG_END.search(body[-1].norm) and len(body[-1].norm) <= 25 \
                     and not _LABEL_START.match(body[-1].norm) and "。" not in body[-1].norm:
                 name = body.pop().orig  # a title set on two lines: unit, then period and kind
-            if name or not units or not units[-1].lines:
-                if units and not units[-1].lines and not name:
-                    continue
-                units.append(RawUnit(ln.orig, name))
+            if name and not org_like(name):
+                name = ""
+            current = units[-1] if units else None
+            if current is not None and current.lines and (not name or _same_unit(name, current.name)
+                                                         or (not current.name and not _ORG_END.search(fold(name)))):
+                current.lines.append(ln)  # a sub-title of the same document
                 continue
+            if current is not None and not current.lines:
+                if not name:
+                    continue
+                units.pop()  # a title with no body is a table-of-contents entry
+            units.append(RawUnit(ln.orig, name or issuer))
+            continue
         (units[-1].lines if units else pre).append(ln)
     units = [u for u in units if u.lines]  # a title with no body is a table of contents entry
     if not units:
-        return [RawUnit(_guess_title(pre), "", pre)] if pre else []
+        return [RawUnit(_guess_title(pre), issuer, pre)] if pre else []
     return units
 
 
@@ -357,7 +401,8 @@ def unit_sections(unit: RawUnit) -> list[Section]:
 def all_plan_title(title: str) -> bool:
     """A title that names a plan only (工作要点, 实施方案, 工作计划), not a summary or report."""
     t = fold(title)
-    return bool(_ALL_PLAN_KIND.search(t)) and not re.search(r"总结|情况|汇报|报告|回顾", t)
+    return bool(_ALL_PLAN_KIND.search(t) or re.search(r"细则|任务清单|责任清单|分解表|任务表|责任书", t)) \
+        and not re.search(r"总结|情况|汇报|报告|回顾", t)
 
 
 # -- items ---------------------------------------------------------------------------------------
@@ -422,6 +467,15 @@ def _fill(node: Node, orig: str, norm: str, start: int, end: int, depth: int = 0
         _fill(child, orig, norm, lab.end, stop, depth + 1)
 
 
+_LEAD = re.compile(r"^[^，,、；;：:。（(“\"]{4,30}。")
+
+
+def _lead_paragraph(n: str) -> bool:
+    """A paragraph that opens with a short lead sentence and goes on at length."""
+    m = _LEAD.match(n)
+    return bool(m and len(n) - m.end() >= 40)
+
+
 def build_items(lines: list[Line]) -> tuple[list[Node], list[Node]]:
     """Numbered items (a tree) and the unlabeled paragraphs, from a plan section's lines."""
     roots: list[Node] = []
@@ -431,7 +485,13 @@ def build_items(lines: list[Line]) -> tuple[list[Node], list[Node]]:
         n, o = ln.norm, ln.orig
         lab = leading_label(n)
         if lab is None:
-            if stack:
+            if stack and stack[-1].style in _HEADING_STYLES + ("para",) and _lead_paragraph(n):
+                # A work report's area (（一）…) and under it paragraphs that open with a lead
+                # sentence (全力推动农业高效发展。…): each paragraph is a task of its own.
+                para = Node("", "para", 0)
+                _place(para, stack, roots)
+                _fill(para, o, n, 0, len(n))
+            elif stack:
                 _fill(stack[-1], o, n, 0, len(n))
             else:
                 para = Node("", "", 0)

@@ -148,7 +148,7 @@ def _numbered(par: object, counters: dict[tuple[str, int], int]) -> str:
     return style.format(n=n, c=chr(0x2460 + min(n, 20) - 1))
 
 
-_HEADER_WORDS = ("序号", "任务", "内容", "事项", "措施", "目标", "时限", "时间", "责任", "牵头", "单位", "备注")
+_HEADER_WORDS = ("序号", "任务", "内容", "事项", "措施", "目标", "时限", "时间", "责任", "牵头", "单位", "备注", "项目", "指标", "考核", "分值", "部门")
 
 
 def table_lines(rows: list[list[str]]) -> list[str]:
@@ -163,15 +163,21 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     for r in rows:
         cells = _dedupe(r)
         label = ""
-        if cells and re.fullmatch(r"\d{1,3}|[一二三四五六七八九十]{1,3}", cells[0][0]):
-            label = f"{cells[0][0]}、" if cells[0][0].isdigit() else f"（{cells[0][0]}）"
+        first = cells[0][0] if cells else ""
+        if re.fullmatch(r"\d{1,3}|[一二三四五六七八九十]{1,3}", first):
+            label = f"{first}、" if first.isdigit() else f"（{first}）"
+            cells = cells[1:]
+        elif re.fullmatch(r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,3}[、.．]", first):
+            label = first if not first[-1] in ".．" else first[:-1] + "、"
             cells = cells[1:]
         parts, due = [], []
         for i, (text, col) in enumerate(cells):
             name = header[col] if header and col < len(header) else ""
             if name and any(w in name for w in ("时限", "时间", "完成期限")):
                 due.append(text)  # the row's deadline governs its task: put it in front
-            elif i == 0 or not name or any(w in name for w in ("任务", "内容", "事项", "措施", "目标")):
+            elif any(w in name for w in ("分值", "分数", "权重", "序号")):
+                continue  # points of an assessment list, not part of the task
+            elif i == 0 or not name or any(w in name for w in ("任务", "内容", "事项", "措施", "目标", "指标", "项目")):
                 parts.append(text)
             else:
                 parts.append(f"{name}：{text}")

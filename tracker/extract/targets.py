@@ -338,6 +338,7 @@ def extract_targets(orig: str, start: date, end: date, forward_only: bool = Fals
             kind=kind, unit=unit, comparator=comparator, quote=orig[cs:ce].strip(),
             commitment=commitment_for(a_start), deadline=deadline_for(a_start),
         )
+        spec.approx = post == "左右" or after.startswith("左右") or n[max(cs, a_start - 1):a_start] == "约"
         if b_raw:
             spec.min, spec.max = a, b
             if a is not None and b is not None and a > b:
