@@ -53,6 +53,18 @@ def plans(work: Path, env: dict[str, str], args: argparse.Namespace) -> None:
     run.record("import", f"tracker plan parse {sample.name[:20]}…", run.median_run(["plan", "parse", str(sample)], env, args.runs),
                0.5, "" if SAMPLE.exists() else "../shared absent: bundled example")
 
+    full = sorted((run.ROOT.parent / "shared" / "corpus" / "full").glob("*.txt")) + \
+        sorted((run.ROOT.parent / "shared" / "eval" / "dev" / "docs").glob("*.txt"))
+    if full:
+        worst, name = 0.0, ""
+        for doc in full:
+            t = run.median_run(["plan", "parse", str(doc), "--format", "json"], env, 1)
+            if t > worst:
+                worst, name = t, doc.name
+        run.record("import", f"plan parse, slowest of {len(full)} real documents", worst, 1.0, name[:30])
+    else:
+        run.record("import", "plan parse, slowest real document", None, 1.0, "../shared absent")
+
     big = work / "10000-items.txt"
     big.write_text(big_compilation(), encoding="utf-8")
     url = f"sqlite:///{work / 'import.db'}"

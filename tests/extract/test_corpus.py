@@ -45,3 +45,41 @@ def test_sample_period_and_units():
     assert len(doc.units) == 5
     assert {(str(u.period_start), str(u.period_end)) for u in doc.units} == {("2023-07-01", "2023-12-31")}
 
+
+
+def test_development_set_meets_the_quality_floor():
+    """The 14 labelled real excerpts of other units, scored pooled through `tracker plan parse`."""
+    dev = shared_path("eval/dev")
+    scorer = shared_path("eval/score_set.py")
+    r = subprocess.run([sys.executable, str(scorer), str(dev), "--tracker", f"{sys.executable} -m tracker",
+                        "--min-item-f1", "0.90", "--min-target-f1", "0.85", "--verbose"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
+
+
+def test_full_length_documents_are_never_refused_and_stay_one_unit():
+    """Each of the full-length documents has one issuing unit and enumerated commitments."""
+    docs = sorted(shared_path("corpus/full").glob("*.txt"))
+    assert docs
+    for doc in docs:
+        r = subprocess.run([sys.executable, "-m", "tracker", "plan", "parse", str(doc), "--format", "json"],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, (doc.name, r.stderr[-500:])
+        units = json.loads(r.stdout)["units"]
+        assert len(units) == 1, (doc.name, [u["name"] for u in units])
+        if not doc.name.startswith("02_"):  # the 述职报告 is a summary; the rest are plans
+            assert sum(1 for _ in _flat_dicts(units[0]["items"])) >= 5, doc.name
+
+
+def test_work_report_main_targets_are_read():
+    """A city's 政府工作报告: its 主要预期目标 give the year's growth targets."""
+    doc = parse_file(shared_path("corpus/full/18_guyuan_2023_zhengfu_gongzuo_baogao.txt"))
+    quotes = [t.quote for u in doc.units for i in _flat(u.items) for t in i.targets]
+    for want in ("地区生产总值增长7%左右", "地方一般公共预算收入增长6%以上", "城镇调查失业率控制在5.5%以内"):
+        assert any(want in q for q in quotes), want
+
+
+def _flat_dicts(items):
+    for i in items:
+        yield i
+        yield from _flat_dicts(i.get("children") or [])

@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from tracker.errors import InputError
-from tracker.extract.clean import Line, wrapper_issuer
 from tracker.extract.classify import classify_item, classify_lead, classify_paragraph, is_progress_document
+from tracker.extract.clean import Line, wrapper_issuer
 from tracker.extract.model import Document, PlanItem, SectionNote, TargetSpec, UnitPlan
 from tracker.extract.numerals import fold
 from tracker.extract.outline import (
@@ -129,7 +129,7 @@ def _items_from(secs: list[Section], start: date, end: date, by_content: bool, p
     loose_all: list[tuple[Section, Node]] = []
     for sec in secs:
         roots, loose = build_items(sec.lines)
-        kept = 0
+        kept, first = 0, len(items)
         for r in roots:
             if by_content:
                 text = "\n".join(r.orig)
@@ -143,8 +143,9 @@ def _items_from(secs: list[Section], start: date, end: date, by_content: bool, p
             text = "\n".join(para.orig)
             if not para.children and _GOALS_LEAD.search(fold(text[:40])):
                 goal = _item(para, start, end, forward_only=by_content)
-                if goal.targets:  # 主要预期目标是：地区生产总值增长7%左右；…
-                    items.append(goal)
+                if goal.targets:  # 主要预期目标是：地区生产总值增长7%左右；… (it precedes the tasks)
+                    items.insert(first, goal)
+                    first += 1
                     kept += 1
                     continue
             loose_all.append((sec, para))
@@ -155,15 +156,15 @@ def _items_from(secs: list[Section], start: date, end: date, by_content: bool, p
         if not para.children:
             continue
         lead = "\n".join(para.orig)
-        v = classify_lead(lead)
-        if v is not None and v.kind != "plan":
+        lead_verdict = classify_lead(lead)
+        if lead_verdict is not None and lead_verdict.kind != "plan":
             continue
-        if v is None and (by_content or items):
+        if lead_verdict is None and (by_content or items):
             kids = [c for c in para.children if classify_item(c.label, _node_text(c), progress_doc).kind == "plan"]
             if by_content and len(kids) < len(para.children):
                 continue
         items.extend(_item(c, start, end, forward_only=by_content) for c in para.children)
-        _note(notes, sec, "取段落中的列举（一是……二是……）" if v is None else v.reason)
+        _note(notes, sec, "取段落中的列举（一是……二是……）" if lead_verdict is None else lead_verdict.reason)
     if items:
         return items
     # Nothing numbered: each paragraph is an item (a work report's bold leads, a short notice).

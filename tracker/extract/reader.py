@@ -168,7 +168,7 @@ def table_lines(rows: list[list[str]]) -> list[str]:
             label = f"{first}、" if first.isdigit() else f"（{first}）"
             cells = cells[1:]
         elif re.fullmatch(r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,3}[、.．]", first):
-            label = first if not first[-1] in ".．" else first[:-1] + "、"
+            label = first if first[-1] not in ".．" else first[:-1] + "、"
             cells = cells[1:]
         parts, due = [], []
         for i, (text, col) in enumerate(cells):

@@ -61,6 +61,11 @@ _LIST_SIZE_AFTER = re.compile(r"[^，,。；;]{0,12}[：:]")
 # Descriptions of a project or a risk, not commitments: 全长13公里, 宽度为0.3米, 潜在经济损失1800万元.
 _DESCRIPTIVE = re.compile(r"(长度|宽度|高度|深度|直径|厚度|全长|总长|长约|宽约|占地|建筑面积|规划面积|总面积|损失|威胁|受灾|位于|距离|裂缝)"
                           r"[^，,。；;]{0,8}$|(?<!完成)总投资[^，,。；;]{0,4}$")
+_PEOPLE_BEFORE = re.compile(r"(人数|户数|人口|人次|数量|规模|客流|游客|用户)[^，,。；;\d]{0,4}$")
+# A figure reached with no measure word: an index or a score (综合指数达到90).
+_REACH_BARE = re.compile(r"(达到|达|提高到|提升到|增至|突破|超过|不低于|不少于|保持在|稳定在)\s*$")
+_PEOPLE_WAN = re.compile(r"(?:人数|户数|人口|人次|数量|规模|客流|游客|用户)[^，,。；;\d]{0,4}?(\d+(?:\.\d+)?)\s*(万|亿)(?:(以上|左右)|(?![\u4e00-\u9fff]))")
+_LIFESPAN = re.compile(r"寿命[^，,。；;]{0,6}?(?:达到|达|提高到|提升到|超过)\s*(\d{2,3}(?:\.\d+)?)\s*岁")
 # Forward words that make a clause of a progress report a commitment (计划、预计、确保、年内…).
 _FORWARD_CLAUSE = re.compile(r"计划|预计|确保|力争|争取|目标|任务是|年内|年底|底前|月底前|下半年|将|拟|要|不低于|不少于|以上")
 # A bare figure at the end of a commitment clause of a 进度表 (计划改造老旧小区440,截至…).
@@ -90,7 +95,7 @@ _DEADLINE = re.compile(
 )
 _YEAR_ONLY = re.compile(r"(?:到|至)(?P<y>(?:19|20)\d{2})\s*年(?![度底末内\d]|[上下]半年|\s*\d)|(?P<y2>(?:19|20)\d{2})\s*年度")
 _STRONG_VERB = re.compile(r"完成|实现|建成|开工|竣工|投产|投入使用|投入正式使用|正式使用|交付使用|投用|运营|运行|运作|出台|印发|制定|启动|通过|达到|达标|覆盖|落地|上线|"
-                          r"验收|交付|封顶|挂牌|开业|开通|建立|成立|创建|创成|办结|清零|销号|到位|见效|全覆盖|提交|完工|发放|拨付|招聘|认证")
+                          r"验收|交付|封顶|挂牌|开业|开通|取得|建立|成立|创建|创成|办结|清零|销号|到位|见效|全覆盖|提交|完工|发放|拨付|招聘|认证")
 _CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
 
 
@@ -212,12 +217,20 @@ _VERB_PREFIX = re.compile(r"^(?:确保|力争|争取|预计|计划|全年|年内
                           r"推进|推动|开工|开展|打造|培育|新聘|柔性引进|储备|举办|组织|改造|提升|提高|新开工|新竣工投产|创建|争创)+")
 
 
+_SUBJECT_STOP_AFTER = re.compile(r"[，,。；;、：:（(]|以上|以下|以内|的|等|和|及|并")
+_FRAGMENT = re.compile(r"^(市级|省级|县级|区级|国家级|村|镇|乡|实现|达到|以上|左右|左右的|个|项|人|左)$")
+
+
 def _subject_after(n: str, pos: int, end: int) -> str | None:
+    """What a count counts: the words after it (14家社康机构, 2个市级“三名”工程), quotes kept whole."""
     seg = n[pos:end]
-    m = _SUBJECT_STOP.search(seg)
+    masked = re.sub(r"“[^”]{0,20}”|\"[^\"]{0,20}\"", lambda q: "Q" * len(q.group(0)), seg)
+    m = _SUBJECT_STOP_AFTER.search(masked)
     s = seg[: m.start()] if m else seg
     s = s.strip()
-    return s[:16] or None
+    if not s or _FRAGMENT.match(s):
+        return None
+    return s[:16]
 
 
 def _subject_before(n: str, start: int, pos: int) -> str | None:
@@ -266,7 +279,7 @@ def extract_targets(orig: str, start: date, end: date, forward_only: bool = Fals
         i = bisect.bisect_left(starts, ce) - 1
         return deadlines[i][2] if i >= 0 and starts[i] >= ss else None
 
-    commits = [(m.start(), m.group(0)) for m in _COMMIT_RX.finditer(n)]
+    commits = [(m.start(), m.group(0)) for m in _COMMIT_RX.finditer(n)]  # the simplified word: a fixed vocabulary
     commit_at = [c[0] for c in commits]
 
     def commitment_for(pos: int) -> str | None:
@@ -311,6 +324,11 @@ def extract_targets(orig: str, start: date, end: date, forward_only: bool = Fals
             continue  # 占任务数的28.86%: progress, not a goal
         if forward_only and not (commitment_for(a_start) or _FORWARD_CLAUSE.search(n, cs, ce)):
             continue
+        if m.group("money") and n.startswith("的", m.end()):
+            continue  # 推动投资105亿元的……项目开工: the project's size; the commitment is the start
+        ss, _ = sentences.bounds(a_start)
+        if "其中" in n[ss:cs + 3] and n.find("其中", ss, a_start) >= 0:
+            continue  # 其中油茶5755亩、毛竹3380亩: a split of the figure before it
         if _DESCRIPTIVE.search(n, cs, a_start) or ("威胁" in n[cs:ce] and kind_guess(m) == "count"):
             continue
         if post in ("以上", "以下", "及以上") and m.end() < len(n) and _THRESHOLD_NEXT.match(n, m.end()) \
@@ -328,7 +346,8 @@ def extract_targets(orig: str, start: date, end: date, forward_only: bool = Fals
             mag = m.group("mag") or ""
             unit = mag + m.group("meas")
         if kind == "count" and unit in ("万", "亿"):
-            continue
+            if not _PEOPLE_BEFORE.search(n, cs, a_start):
+                continue  # a bare 万/亿 is a count only after 人数, 户数…: 参保人数达50万以上
         comparator = "range" if b_raw else _comparator(n, cs, a_start, post, after)
         if placeholder:
             value: float | None = None
@@ -352,6 +371,9 @@ def extract_targets(orig: str, start: date, end: date, forward_only: bool = Fals
             spec.subject = _subject_after(n, m.end(), ce) or _subject_before(n, max(cs, sub_start), a_start)
         else:
             spec.subject = _subject_before(n, max(cs, sub_start), a_start)
+            if spec.subject is None and pct and n.startswith("的", m.end()):
+                after_de = re.match(r"的([^，,。；;]{2,16}?)(?:达到|实现|完成|通过|建成|具备|开展|覆盖|纳入|$)", n[m.end():ce])
+                spec.subject = after_de.group(1) if after_de else None  # 80%的村卫生室达到标准
         repeat = 1
         lead = n[max(cs, a_start - 3):a_start]
         rep = re.search(r"([两二三四五六])个[“\"]?$", lead)
@@ -374,14 +396,36 @@ def extract_targets(orig: str, start: date, end: date, forward_only: bool = Fals
         if cs in numeric_clauses or m.start() == 0 or not ("\u4e00" <= n[m.start() - 1] <= "\u9fff"):
             continue
         commit = commitment_for(m.start())
-        if commit is None or commit not in n[cs:m.start()] or _DONE.search(n[cs:ce]) or _inside(m.start(), parens):
+        reach = _REACH_BARE.search(n, cs, m.start())
+        if (reach is None and (commit is None or commit not in n[cs:m.start()])) or _DONE.search(n[cs:ce]) \
+                or _inside(m.start(), parens):
             continue
         value = float(m.group(1))
         if 1900 <= value <= 2100:
             continue
         out.append((m.start(), TargetSpec(kind="count", value=value, quote=orig[cs:ce].strip(), commitment=commit,
                                           subject=_subject_before(n, cs, m.start()), deadline=deadline_for(m.start()),
+                                          comparator=_comparator(n, cs, m.start(), None, n[m.end():m.end() + 3]),
                                           unsure=["数字后没有计量单位"])))
+        numeric_clauses.add(cs)
+
+    for m in _PEOPLE_WAN.finditer(n):
+        cs, ce = clause_of(m.start(1))
+        if cs in numeric_clauses or _DONE.search(n[cs:ce]) or _inside(m.start(1), parens):
+            continue
+        out.append((m.start(1), TargetSpec(kind="count", value=float(m.group(1)), unit=m.group(2), quote=orig[cs:ce].strip(),
+                                           comparator=">=" if m.group(3) == "以上" or "突破" in n[cs:m.start(1)] else "=", approx=m.group(3) == "左右",
+                                           subject=_subject_before(n, cs, m.start(1)), commitment=commitment_for(m.start(1)),
+                                           deadline=deadline_for(m.start(1)))))
+        numeric_clauses.add(cs)
+
+    for m in _LIFESPAN.finditer(n):
+        cs, ce = clause_of(m.start(1))
+        if cs in numeric_clauses or _DONE.search(n[cs:ce]):
+            continue
+        out.append((m.start(1), TargetSpec(kind="count", value=float(m.group(1)), unit="岁", quote=orig[cs:ce].strip(),
+                                           subject=_subject_before(n, cs, m.start(1)), commitment=commitment_for(m.start(1)),
+                                           deadline=deadline_for(m.start(1)))))
         numeric_clauses.add(cs)
 
     for m in _CN_PCT.finditer(n):
