@@ -70,13 +70,35 @@ def title_period(title: str) -> tuple[int | None, int | None, bool]:
 _SPAN_RX = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[-—–~～至到]+\s*((?:19|20)\d{2})\s*年")
 
 
+_FIVE_YEAR = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026, "十六五": 2031}
+_SCHOOL_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:[-—–至]\s*(?:19|20)?\d{2,4}\s*)?学年(?:度)?\s*(第一学期|上学期|第二学期|下学期)?")
+
+
 def title_span(title: str) -> tuple[date, date] | None:
-    """The years a multi-year plan's title names (2021—2023年), or None."""
-    m = _SPAN_RX.search(fold(title))
-    if not m:
-        return None
-    a, b = int(m.group(1)), int(m.group(2))
-    return (date(a, 1, 1), date(b, 12, 31)) if a < b <= a + 10 else None
+    """The period a title names beyond a calendar year or half, or None.
+
+    Multi-year plans (行动计划（2021—2023年）, 十四五规划: 2021–2025) and school documents
+    (2010学年工作思路: September to August; 2021学年第二学期: February to July).
+    """
+    t = fold(title)
+    m = _SPAN_RX.search(t)
+    if m:
+        a, b = int(m.group(1)), int(m.group(2))
+        if a < b <= a + 10:
+            return date(a, 1, 1), date(b, 12, 31)
+    for name, first in _FIVE_YEAR.items():
+        if name in t:
+            return date(first, 1, 1), date(first + 4, 12, 31)
+    s = _SCHOOL_YEAR.search(t)
+    if s:
+        y = int(s.group(1))
+        term = s.group(2) or ""
+        if term in ("第一学期", "上学期"):
+            return date(y, 9, 1), date(y + 1, 1, 31)
+        if term in ("第二学期", "下学期"):
+            return date(y + 1, 2, 1), date(y + 1, 7, 31)
+        return date(y, 9, 1), date(y + 1, 8, 31)
+    return None
 
 
 def _text_period(lines_norm: list[str], heading: str | None) -> tuple[int | None, int | None]:

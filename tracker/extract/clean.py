@@ -52,6 +52,7 @@ _CHROME = re.compile(
     r"|版权所有|免责声明|本文来源|原文链接|转载请|^[\[【]?\s*(打印|关闭|返回顶部|收藏)\s*[\]】]?(\s*[\[【]?\s*(打印|关闭|收藏)\s*[\]】]?)*$"
     r"|^内容预览[:：]?$|^全文共\s*\d+\s*字|仅供.{0,8}会员|点此注册|刷新页面|登录网站|了解我站|秘书文库|网络秘书"
     r"|^[（(]此件(公开发布|主动公开|不公开)[)）]$|^荟聚奇文|博采众长|见贤思齐|小编(今天|为您|为大家|整理)|对你有所帮助|对您有所帮助"
+    r"|^(下载|打印|全屏|收藏|分享|返回|关闭|纠错|大|中|小|默认|加大|减小|放大|缩小|重置|无障碍|繁体|简体|English)$"
     r"|以下是.{0,20}(为大家|为您)|^(上一篇|下一篇)[:：]|^相关(文章|阅读|推荐)[:：]?$|^(热门|推荐)(文章|阅读)$",
     re.IGNORECASE,
 )
@@ -115,6 +116,26 @@ def _markdown_tables(lines: list[str]) -> list[str]:
     return out
 
 
+_FRONT_KEY = re.compile(r"^\s*([A-Za-z_]+)\s*:\s*(.*)$")
+
+
+def _front_matter(raws: list[str]) -> list[str]:
+    """Pages saved as Markdown with a front-matter block (--- title: … source: … ---): its title stays."""
+    lines = [r.strip() for r in raws[:40]]
+    first = next((i for i, r in enumerate(lines) if r), None)
+    if first is None or lines[first] != "---":
+        return raws
+    end = next((i for i in range(first + 1, len(lines)) if lines[i] == "---"), None)
+    if end is None:
+        return raws
+    title = ""
+    for r in lines[first + 1:end]:
+        m = _FRONT_KEY.match(r)
+        if m and m.group(1).lower() == "title":
+            title = m.group(2).strip().strip("\"'")
+    return ([title] if title else []) + raws[end + 1:]
+
+
 def clean(text: str, is_title=None) -> Cleaned:  # type: ignore[no-untyped-def]
     """The document's own lines; ``is_title`` recognises a title line followed by its page number."""
     result = Cleaned([])
@@ -122,6 +143,7 @@ def clean(text: str, is_title=None) -> Cleaned:  # type: ignore[no-untyped-def]
     if "|" in text:
         raws = _markdown_tables(raws)
     in_wrapper = False
+    raws = _front_matter(raws)
     for raw in raws:
         s = raw.strip(" \t\u3000\xa0\ufeff\r\x0b\x0c")
         if not s:

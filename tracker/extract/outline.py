@@ -32,7 +32,7 @@ def clean_document(text: str) -> tuple[list[Line], Cleaned]:
 # -- unit titles ---------------------------------------------------------------------------------
 
 _YEAR = r"(?:19|20)\d{2}|20[xX*]{2}|201\*|\d{2}[xX]{2}"
-_PERIOD_MARK = re.compile(rf"(?:{_YEAR})\s*年|上半年|下半年|年度|全年|今年|明年")
+_PERIOD_MARK = re.compile(rf"(?:{_YEAR})\s*学?年|上半年|下半年|年度|全年|今年|明年|十[一二三四五六]五")
 _DOC_KIND = re.compile(r"总结|计划|要点|实施方案|工作方案|思路|打算|安排|规划")
 _ALL_PLAN_KIND = re.compile(r"要点|实施方案|工作方案|计划|思路|打算|安排|规划")
 _NOT_TITLE = re.compile(r"汇编|合集|目录|\d+\s*篇|范文|模板|大全")
@@ -202,13 +202,13 @@ def split_runs(lines: list[Line]) -> list[Line]:
 
 # -- sections ------------------------------------------------------------------------------------
 
-_STRONG_PLAN = re.compile(rf"下半年|下一步|下步|下阶段|下一阶段|明年|来年|今后|未来|(?:{_YEAR})\s*年(?:度)?(?:工作)?(?:计划|要点|思路|打算|安排|重点|目标|任务)")
+_STRONG_PLAN = re.compile(rf"下半年|下一步|下步|下阶段|下一阶段|明年|来年|今后|未来|后续|(?:{_YEAR})\s*年(?:度)?(?:工作)?(?:计划|要点|思路|打算|安排|重点|目标|任务)")
 _PLAN_WORD = re.compile(r"计划|打算|思路|安排|要点|重点|任务|目标|举措|措施|工作|方向|设想|展望")
-_PLAN_END = re.compile(r"(计划|打算|思路|安排|要点|重点工作|工作重点|重点任务|主要任务|工作任务|目标任务|任务目标|工作目标|总体目标|发展目标|主要目标|目标和任务|目标及任务|主要举措|展望|设想)[:：]?$")
+_PLAN_END = re.compile(r"(计划|打算|思路|安排|要点|重点工作|工作重点|重点任务|主要任务|工作任务|目标任务|任务目标|工作目标|总体目标|发展目标|主要目标|目标和任务|目标及任务|主要举措|展望|设想|努力方向|改进方向|整改措施|改进措施|整改方向)[:：]?$")
 _SUMMARY = re.compile(r"总结|成效|成绩|亮点|回顾|完成情况|进展情况|开展情况|工作情况|基本情况|推进情况|落实情况|执行情况|主要做法|做法|存在|问题|不足|困难|短板|挑战|经验|体会|启示|成果|收获|特色")
 
 
-_STRONG_SUMMARY = re.compile(r"总结|回顾|成效|成绩|完成情况|进展情况|开展情况|工作情况|基本情况|推进情况|落实情况|执行情况|存在的?(主要)?问题|主要问题|问题(和|与|及)不足|不足之处|不足|主要做法")
+_STRONG_SUMMARY = re.compile(r"情况$|收获|业绩|反思|总结|回顾|现实基础|发展基础|发展现状|基本现状|发展成就|成效|成绩|完成情况|进展情况|开展情况|工作情况|基本情况|推进情况|落实情况|执行情况|存在的?(主要)?问题|主要问题|问题(和|与|及)不足|不足之处|不足|主要做法")
 
 
 _PAST_MARK = re.compile(r"了|取得|显著|明显|丰硕|初显|凸显|稳步|有序|扎实|不断|持续|进一步巩固")
@@ -327,8 +327,20 @@ _ORG_IN_TEXT = re.compile(
     r"(?=坚持|围绕|紧扣|在|深入|认真|按照|全面|聚焦|始终|以|把|着力|立足|[，,])")
 
 
+_CONGRESS = re.compile(r"在([^，,。；;\s在]{2,14}?(?:省|自治区|市|州|盟|县|旗|区))第[一二三四五六七八九十\d]{1,4}届人民代表大会")
+_GOVERNOR = re.compile(r"^([^，,。；;\s]{2,14}?(?:省|自治区|市|州|盟|县|旗|区))(?:代)?(?:省长|主席|市长|州长|县长|区长|旗长)")
+
+
 def guess_unit_name(unit: RawUnit, file_stem: str | None = None) -> str:
-    """A unit name for a document whose title does not give one: its file name, signature or first lines."""
+    """A unit name for a document whose title does not give one: its file name, signature or first lines.
+
+    A 政府工作报告 is delivered 在固原市第五届人民代表大会……上 by 广东省省长: its unit is that
+    place's 人民政府.
+    """
+    for ln in unit.lines[:8]:
+        m = _CONGRESS.search(ln.norm) or _GOVERNOR.match(ln.norm)
+        if m:
+            return ln.orig[m.start(1):m.end(1)] + "人民政府"
     if file_stem:
         stem = fold(file_stem)
         if _DOC_KIND.search(stem) or _PERIOD_MARK.search(stem):

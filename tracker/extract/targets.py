@@ -61,6 +61,7 @@ _LIST_SIZE_AFTER = re.compile(r"[^，,。；;]{0,12}[：:]")
 # Descriptions of a project or a risk, not commitments: 全长13公里, 宽度为0.3米, 潜在经济损失1800万元.
 _DESCRIPTIVE = re.compile(r"(长度|宽度|高度|深度|直径|厚度|全长|总长|长约|宽约|占地|建筑面积|规划面积|总面积|损失|威胁|受灾|位于|距离|裂缝)"
                           r"[^，,。；;]{0,8}$|(?<!完成)总投资[^，,。；;]{0,4}$")
+_RANKING = re.compile(r"(全省|全市|全国|全区|全县|省|市|国内|排名|位列|进入|稳居|保持|居)前$")
 _PEOPLE_BEFORE = re.compile(r"(人数|户数|人口|人次|数量|规模|客流|游客|用户)[^，,。；;\d]{0,4}$")
 # A figure reached with no measure word: an index or a score (综合指数达到90).
 _REACH_BARE = re.compile(r"(达到|达|提高到|提升到|增至|突破|超过|不低于|不少于|保持在|稳定在)\s*$")
@@ -324,6 +325,8 @@ def extract_targets(orig: str, start: date, end: date, forward_only: bool = Fals
             continue  # 占任务数的28.86%: progress, not a goal
         if forward_only and not (commitment_for(a_start) or _FORWARD_CLAUSE.search(n, cs, ce)):
             continue
+        if not pct and _RANKING.search(n, max(cs, a_start - 6), a_start):
+            continue  # 全省前8, 省前100名: a ranking, not a count to reach
         if m.group("money") and n.startswith("的", m.end()):
             continue  # 推动投资105亿元的……项目开工: the project's size; the commitment is the start
         ss, _ = sentences.bounds(a_start)
