@@ -161,9 +161,11 @@ def table_lines(rows: list[list[str]]) -> list[str]:
         header, rows = rows[0], rows[1:]
     out = []
     for r in rows:
+        if header and len(r) < len(header):
+            r = [""] * (len(header) - len(r)) + r  # merged leading cells (序号, 考核项目) drop out of an export
         cells = _dedupe(r)
         label = ""
-        first = cells[0][0] if cells else ""
+        first = cells[0][0] if cells and cells[0][1] == 0 else ""  # the 序号 column only, never 分值
         if re.fullmatch(r"\d{1,3}|[一二三四五六七八九十]{1,3}", first):
             label = f"{first}、" if first.isdigit() else f"（{first}）"
             cells = cells[1:]
