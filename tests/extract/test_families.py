@@ -237,3 +237,63 @@ def test_a_summary_only_document_gives_no_items_and_says_so():
     [u] = parse_text(text).units
     assert u.items == [] and any("没有找到计划条目" in w for w in u.warnings)
     assert "完成投资2亿元" in u.summary_text
+
+
+# -- 2. the right section of a work report ------------------------------------------------------
+
+WORK_REPORT = """政府工作报告
+——2026年1月20日在某市第六届人民代表大会第五次会议上
+一、2025年工作回顾
+过去一年，全市地区生产总值增长5.6%。
+二、“十五五”时期的主要目标和重点任务
+主要目标：
+一是聚焦经济建设这一中心工作，推动经济实现质的有效提升。二是坚持高质量发展这一首要任务。
+三、2026年工作安排
+今年经济社会发展主要预期目标是：地区生产总值增长5.5%左右，城镇调查失业率控制在5.5%以内。
+（一）扩大有效投资。
+全力抓好项目建设。新开工亿元以上项目120个以上，完成投资800亿元。
+附件
+2026年市十件民生实事
+一、新增公办幼儿园学位5000个。
+二、完成老旧小区改造150个。
+"""
+
+
+def test_work_report_takes_this_years_plan_and_its_livelihood_annex_not_the_five_year_chapter():
+    [u] = parse_text(WORK_REPORT).units
+    assert u.name == "某市人民政府"
+    texts = [i.text for i in flat(u.items)]
+    assert not any("聚焦经济建设这一中心工作" in t for t in texts)  # principles of the five-year chapter
+    assert any(t.startswith("今年经济社会发展主要预期目标") for t in texts)
+    annex = [i for i in u.items if i.label in ("一、", "二、")]
+    assert [[(t.value, t.unit) for t in i.targets] for i in annex] == [[(5000, "个")], [(150, "个")]]
+    taken = {s.heading for s in u.sections if s.taken}
+    assert "2026年市十件民生实事" in taken and "二、“十五五”时期的主要目标和重点任务" not in taken
+
+
+# -- more families: speeches, 实施方案 goals, school terms --------------------------------------------
+
+def test_speech_points_are_items():
+    text = ("在全县下半年工作推进会上的讲话\n同志们：\n下面，我讲几点意见。\n第一，要紧盯目标抓落实。确保全年地区生产总值增长6.5%以上。\n"
+            "第二，要聚焦项目抓投资。全年新开工项目不少于50个。\n第三，要守牢底线抓安全。\n")
+    items = all_items(parse_text(text))
+    assert [i.label.rstrip("，,") for i in items] == ["第一", "第二", "第三"]
+    assert [(t.value, t.comparator) for t in items[1].targets] == [(50, ">=")]
+
+
+def test_implementation_plan_goal_section_is_an_item_and_safeguards_are_not():
+    text = ("某县2024年农村人居环境整治提升实施方案\n一、工作目标\n到2024年底，全县农村卫生厕所普及率达到90%以上。\n"
+            "二、重点任务\n（一）推进农村厕所革命。年内新改建户厕3000户。\n三、保障措施\n（一）加强组织领导。\n")
+    [u] = parse_text(text).units
+    assert [(i.label, i.title) for i in u.items] == [("一、", "工作目标"), ("（一）", "推进农村厕所革命")]
+    assert [(t.value, t.comparator) for t in u.items[0].targets] == [(90, ">=")]
+
+
+def test_school_year_plan_split_by_term():
+    text = ("某小学2024学年工作思路\n第一学期\n1.开展新生入学教育。9月底前完成。\n2.组织秋季运动会。\n"
+            "第二学期\n1.举办科技节，4月底前完成。\n")
+    [u] = parse_text(text).units
+    assert (str(u.period_start), str(u.period_end)) == ("2024-09-01", "2025-08-31")
+    assert [(i.label, len(i.children)) for i in u.items] == [("第一学期", 2), ("第二学期", 1)]
+    assert str(u.items[0].children[0].targets[0].date) == "2024-09-30"
+    assert str(u.items[1].children[0].targets[0].date) == "2025-04-30"

@@ -19,6 +19,8 @@ from tracker.extract.numerals import fold
 from tracker.extract.outline import (
     Node,
     RawUnit,
+    MULTI_YEAR,
+    leading_label,
     Section,
     all_plan_title,
     build_items,
@@ -161,11 +163,22 @@ def _items_from(secs: list[Section], start: date, end: date, by_content: bool, p
             items.append(_item(r, start, end, unsure=["按内容判断为计划事项"] if by_content and not progress_doc else [],
                                forward_only=by_content))
             kept += 1
+        goal_section = bool(sec.heading and _GOALS_HEADING.search(fold(sec.heading)))
         for para in loose:
             text = "\n".join(para.orig)
+            if goal_section and not para.children and not roots:
+                goal = _item(para, start, end, forward_only=by_content)
+                if _measurable(goal):  # 一、工作目标 / 到2024年底，普及率达到90%以上…: the section is the item
+                    lab = leading_label(fold(sec.heading or ""), 0)
+                    goal.label = (sec.heading or "")[:lab.end].strip() if lab else ""
+                    goal.title = item_title((sec.heading or "")[lab.end:] if lab else (sec.heading or "")).rstrip("：:")
+                    items.insert(first, goal)
+                    first += 1
+                    kept += 1
+                    continue
             if not para.children and _GOALS_LEAD.search(fold(text[:40])):
                 goal = _item(para, start, end, forward_only=by_content)
-                if goal.targets:  # 主要预期目标是：地区生产总值增长7%左右；… (it precedes the tasks)
+                if _measurable(goal):  # 主要预期目标是：地区生产总值增长7%左右；… (it precedes the tasks)
                     items.insert(first, goal)
                     first += 1
                     kept += 1
@@ -203,7 +216,15 @@ def _items_from(secs: list[Section], start: date, end: date, by_content: bool, p
     return items
 
 
-_GOALS_LEAD = re.compile(r"^[^。；;]{0,12}(主要预期目标|预期目标|主要目标|发展目标|工作目标|总体目标|目标任务)[^。；;]{0,6}[：:是]")
+_GOALS_LEAD = re.compile(r"^[^。；;]{0,14}(主要预期目标|预期目标|主要目标|发展目标|工作目标|总体目标|目标任务)[^。；;]{0,6}[：:是]")
+
+
+_GOALS_HEADING = re.compile(r"(主要预期目标|预期目标|主要目标|发展目标|工作目标|总体目标|目标任务|任务目标|核心指标|主要指标)[：:]?$")
+
+
+def _measurable(item: PlanItem) -> bool:
+    """A goals paragraph is an item when it states figures (增长7%左右), not slogans (一条主线、三个坚持)."""
+    return any(t.kind in ("percent", "amount") or re.search(r"\d", fold(t.quote)) for t in item.targets)
 
 
 def _node_text(node: Node) -> str:
@@ -224,13 +245,37 @@ def _note(notes: list[SectionNote], sec: Section, reason: str) -> None:
 _KIND_CN = {"plan": "计划部分", "summary": "总结或问题部分", "other": "其他部分", "preamble": "开头部分"}
 
 
+def _this_years_plan(sections: list[Section]) -> list[Section]:
+    """The plan sections, less a work report's chapter on the coming five years when it has this year's plan.
+
+    Family: 政府工作报告 with 二、“十五五”时期的主要目标和重点任务 (principles and five-year goals:
+    一是聚焦……) before 三、2026年工作安排; the tasks to track are this year's.
+    """
+    plan = [s for s in sections if s.kind == "plan"]
+    multi = [s for s in plan if s.heading and MULTI_YEAR.search(fold(s.heading)) and not _ANNEX_TITLE.match(s.heading)]
+    if not multi or len(multi) == len(plan):
+        return plan
+    skip: set[int] = set()
+    for i, sec in enumerate(sections):
+        if sec in multi:
+            skip.add(i)
+            j = i + 1
+            while j < len(sections) and sections[j].heading and not leading_label(fold(sections[j].heading), 0):
+                skip.add(j)  # 主要目标： and other unlabeled parts of the same chapter
+                j += 1
+    return [s for i, s in enumerate(sections) if s.kind == "plan" and i not in skip]
+
+
+_ANNEX_TITLE = re.compile(r"^附\s*件")
+
+
 def _read_unit(raw: RawUnit, start: date, end: date) -> tuple[list[PlanItem], str | None, list[SectionNote], str, list[str]]:
     """Items, plan heading, section notes, reason and warnings for one unit's document."""
     sections = unit_sections(raw)
     notes = [SectionNote(s.heading, s.kind, False, f"标题表明是{_KIND_CN[s.kind]}" if s.heading else "")
              for s in sections]
     warnings: list[str] = []
-    plan = [s for s in sections if s.kind == "plan"]
+    plan = _this_years_plan(sections)
     progress = is_progress_document(raw.title, "\n".join(ln.norm for ln in raw.lines[:3]))
     total = sum(len(sec.heading or "") + sum(len(ln.norm) for ln in sec.lines) for sec in sections) or 1
     covered = sum(len(sec.heading or "") + sum(len(ln.norm) for ln in sec.lines) for sec in plan) / total
@@ -253,6 +298,11 @@ def _read_unit(raw: RawUnit, start: date, end: date) -> tuple[list[PlanItem], st
         return items, None, notes, why, warnings
     if plan:
         items = _items_from(plan, start, end, False, False, notes)
+        # 今年政府工作的主要预期目标是：… often stands before the plan heading: it is an item too.
+        around = [s for s in sections if s.kind in ("preamble", "other")]
+        goals = [g for g in _items_from(around, start, end, False, False, [])
+                 if not g.label and g.targets and _GOALS_LEAD.search(fold(g.text[:40]))]
+        items = goals + items
         heading = next((s.heading for s in plan if s.heading), None)
         return items, heading, notes, f"按计划部分的标题（{heading}）读取" if heading else "按计划部分读取", warnings
     rest = [s for s in sections if s.kind != "summary"]

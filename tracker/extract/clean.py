@@ -52,7 +52,7 @@ _CHROME = re.compile(
     r"|版权所有|免责声明|本文来源|原文链接|转载请|^[\[【]?\s*(打印|关闭|返回顶部|收藏)\s*[\]】]?(\s*[\[【]?\s*(打印|关闭|收藏)\s*[\]】]?)*$"
     r"|^内容预览[:：]?$|^全文共\s*\d+\s*字|仅供.{0,8}会员|点此注册|刷新页面|登录网站|了解我站|秘书文库|网络秘书"
     r"|^[（(]此件(公开发布|主动公开|不公开)[)）]$|^荟聚奇文|博采众长|见贤思齐|小编(今天|为您|为大家|整理)|对你有所帮助|对您有所帮助"
-    r"|^(下载|打印|全屏|收藏|分享|返回|关闭|纠错|大|中|小|默认|加大|减小|放大|缩小|重置|无障碍|繁体|简体|English)$"
+    r"|^(次|点击数|浏览量)$|^(下载|打印|全屏|收藏|分享|返回|关闭|纠错|大|中|小|默认|加大|减小|放大|缩小|重置|还原|无障碍|繁体|简体|English)$"
     r"|以下是.{0,20}(为大家|为您)|^(上一篇|下一篇)[:：]|^相关(文章|阅读|推荐)[:：]?$|^(热门|推荐)(文章|阅读)$",
     re.IGNORECASE,
 )
@@ -65,12 +65,12 @@ _FORUM = re.compile(
     re.IGNORECASE,
 )
 # A wrapper of an issued document: 关于印发《……》的通知, 文号, 主送, transmittal sentence.
-_WRAPPER_SUBJECT = re.compile(r"^(.{0,40}?)关于(印发|公布|转发|下达|发布|颁布|做好)(.{2,80}?)的?(通知|决定|函|意见)$")
+_WRAPPER_SUBJECT = re.compile(r"^(.{0,40}?)关于(印发|公布|转发|下达|发布|颁布|做好|)(.{2,80}?(?:方案|计划|要点|规划|细则|清单|意见|办法|思路|安排|分解表).{0,12}?)的?(通知|决定|函)$"
+                              r"|^(.{0,40}?)关于(印发|公布|转发|下达|发布|颁布)(.{2,80}?)的?(通知|决定|函|意见)$")
 _DOC_NUMBER = re.compile(r"^[（(]?[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号[)）]?$")
 _ADDRESSEES = re.compile(r"^(各|全[市县区省]各)[\u4e00-\u9fff、，,（）()]{2,80}[：:]$")
 _TRANSMITTAL = re.compile(r"(印发给你们|予以公布|发给你们|转发给你们|请认真贯彻执行|请认真贯彻落实|请结合实际认真贯彻|请认真抓好落实|请遵照执行)")
-_ISSUER_OR_DATE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(政府|办公厅|办公室|委员会|局|厅|委|办|部|中心|学校|中学)$"
-                             r"|^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+_ISSUER_OR_DATE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")  # the wrapper's date line
 _TOC = re.compile(r"^(.{2,80}?)(\t+|\s{2,}|[.…·_\-]{3,}|…+)\s*\d{1,3}\s*$")
 _PIECE = re.compile(r"^(?:篇[一二三四五六七八九十\d]+|第[一二三四五六七八九十\d]+篇|范文[一二三四五六七八九十\d]*)\s*[:：、.．]?\s*")
 _PIECE_AFTER = re.compile(r"(?<=[\u4e00-\u9fff])\s*(?:篇|范文)\s*[一二三四五六七八九十\d]{1,2}$")
@@ -204,4 +204,7 @@ def wrapper_issuer(subject: str | None) -> str:
     if not subject:
         return ""
     m = _WRAPPER_SUBJECT.match(fold(subject))
-    return subject[: len(m.group(1))].strip() if m else ""
+    if not m:
+        return ""
+    before = m.group(1) if m.group(1) is not None else (m.group(5) or "")
+    return subject[: len(before)].strip()

@@ -33,7 +33,7 @@ def clean_document(text: str) -> tuple[list[Line], Cleaned]:
 
 _YEAR = r"(?:19|20)\d{2}|20[xX*]{2}|201\*|\d{2}[xX]{2}"
 _PERIOD_MARK = re.compile(rf"(?:{_YEAR})\s*学?年|上半年|下半年|年度|全年|今年|明年|十[一二三四五六]五")
-_DOC_KIND = re.compile(r"总结|计划|要点|实施方案|工作方案|思路|打算|安排|规划")
+_DOC_KIND = re.compile(r"总结|计划|要点|实施方案|工作方案|行动方案|建设方案|思路|打算|安排|规划|考核细则")
 _ALL_PLAN_KIND = re.compile(r"要点|实施方案|工作方案|计划|思路|打算|安排|规划")
 _NOT_TITLE = re.compile(r"汇编|合集|目录|\d+\s*篇|范文|模板|大全")
 _LABEL_START = re.compile(r"^([（(〈<]?\s*[一二三四五六七八九十\d]{1,3}\s*[）)〉>、.,:：]|[一二三四五六七八九十]{1,2}[是要]|第[一二三四五六七八九十]{1,3}|[①-⑳⑴-⒇⒈-⒛㈠-㈩])")
@@ -48,7 +48,8 @@ def is_title(n: str) -> bool:
         return False
     if not _DOC_KIND.search(n):
         return False
-    return bool(_PERIOD_MARK.search(n) or re.search(r"工作要点|实施方案|工作方案|工作计划|工作规划", n))
+    return bool(_PERIOD_MARK.search(n) or re.search(r"工作要点|实施方案|工作方案|工作计划|工作规划|行动方案|行动计划|发展规划|"
+                                                    r"建设方案|工作思路|工作安排|考核细则", n))
 
 
 def unit_name(n: str) -> str:
@@ -67,7 +68,7 @@ def unit_name(n: str) -> str:
 _CN = "一二三四五六七八九十"
 _LABELS: list[tuple[str, re.Pattern[str]]] = [
     ("part", re.compile(rf"第\s*([{_CN}]{{1,3}})\s*(?:部分|章|篇)[、.:：\s]*")),
-    ("cn_dun", re.compile(rf"([{_CN}]{{1,3}})\s*[、.．](?![\d])\s*")),
+    ("cn_dun", re.compile(rf"([{_CN}]{{1,3}})\s*(?:、|[.．](?![\d]))\s*")),
     ("cn_paren", re.compile(rf"[（(]\s*([{_CN}]{{1,3}})\s*[）)]\s*[、.,，]?\s*")),
     ("num_paren", re.compile(r"[（(]\s*(\d{1,3})\s*[）)]\s*[、.,，]?\s*")),
     ("num_dot", re.compile(r"(\d{1,3})\s*(?:、|\.(?!\d)|,(?!\d)|．)\s*")),
@@ -202,7 +203,7 @@ def split_runs(lines: list[Line]) -> list[Line]:
 
 # -- sections ------------------------------------------------------------------------------------
 
-_STRONG_PLAN = re.compile(rf"下半年|下一步|下步|下阶段|下一阶段|明年|来年|今后|未来|后续|(?:{_YEAR})\s*年(?:度)?(?:工作)?(?:计划|要点|思路|打算|安排|重点|目标|任务)")
+_STRONG_PLAN = re.compile(rf"下半年|下一步|下步|下阶段|下一阶段|明年|来年|今后|未来|后续|今年(?!以来|上半年|1|一)|(?:{_YEAR})\s*年(?:度)?(?:工作)?(?:计划|要点|思路|打算|安排|重点|目标|任务)")
 _PLAN_WORD = re.compile(r"计划|打算|思路|安排|要点|重点|任务|目标|举措|措施|工作|方向|设想|展望")
 _PLAN_END = re.compile(r"(计划|打算|思路|安排|要点|重点工作|工作重点|重点任务|主要任务|工作任务|目标任务|任务目标|工作目标|总体目标|发展目标|主要目标|目标和任务|目标及任务|主要举措|展望|设想|努力方向|改进方向|整改措施|改进措施|整改方向)[:：]?$")
 _SUMMARY = re.compile(r"总结|成效|成绩|亮点|回顾|完成情况|进展情况|开展情况|工作情况|基本情况|推进情况|落实情况|执行情况|主要做法|做法|存在|问题|不足|困难|短板|挑战|经验|体会|启示|成果|收获|特色")
@@ -244,8 +245,8 @@ def as_heading(line: Line) -> Heading | None:
     if len(core) > 30 or not core or any(ch in core for ch in "。；;！？"):
         return None
     if lab is None:
-        if len(core) > 24 or "，" in core or "," in core:
-            return None
+        if len(core) > 24 or any(ch in core for ch in "，,、：:") or n.endswith("。"):
+            return None  # 教学处：负责……的统筹安排。 is a sentence, not a heading
         kind = heading_kind(core)
         if kind == "other" or (kind == "plan" and not (_STRONG_PLAN.search(core) or _PLAN_END.search(core))):
             return None
@@ -297,12 +298,12 @@ def split_units(lines: list[Line], issuer: str = "") -> list[RawUnit]:
             if name and name in ln.norm:  # the original spelling (traditional characters stay)
                 at = ln.norm.index(name)
                 name = ln.orig[at:at + len(name)]
+            if name and not org_like(name):
+                name = ""
             body = units[-1].lines if units else pre
             if not name and body and _ORG_END.search(body[-1].norm) and len(body[-1].norm) <= 25 \
                     and not _LABEL_START.match(body[-1].norm) and "。" not in body[-1].norm:
                 name = body.pop().orig  # a title set on two lines: unit, then period and kind
-            if name and not org_like(name):
-                name = ""
             current = units[-1] if units else None
             if current is not None and current.lines and (not name or _same_unit(name, current.name)
                                                          or (not current.name and not _ORG_END.search(fold(name)))):
@@ -327,7 +328,7 @@ _ORG_IN_TEXT = re.compile(
     r"(?=坚持|围绕|紧扣|在|深入|认真|按照|全面|聚焦|始终|以|把|着力|立足|[，,])")
 
 
-_CONGRESS = re.compile(r"在([^，,。；;\s在]{2,14}?(?:省|自治区|市|州|盟|县|旗|区))第[一二三四五六七八九十\d]{1,4}届人民代表大会")
+_CONGRESS = re.compile(r"在([^，,。；;\s在]{1,14}?(?:省|自治区|市|州|盟|县|旗|区))第[一二三四五六七八九十\d]{1,4}届人民代表大会")
 _GOVERNOR = re.compile(r"^([^，,。；;\s]{2,14}?(?:省|自治区|市|州|盟|县|旗|区))(?:代)?(?:省长|主席|市长|州长|县长|区长|旗长)")
 
 
@@ -387,14 +388,41 @@ class Section:
     kind: str = "plan"  # plan | summary | other | preamble (before the first heading)
 
 
+_ANNEX = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[：:]?\s*(.*)$")
+_ANNEX_PLAN = re.compile(r"实事|任务|清单|分解|计划|项目|安排|要点|台账|责任|目标|指标")
+# A plan heading for several years (二、“十五五”时期的主要目标和重点任务, 今后五年的主要任务).
+MULTI_YEAR = re.compile(r"时期|今后五年|未来五年|五年(的|发展|规划)|十[一二三四五六]五")
+
+
 def unit_sections(unit: RawUnit) -> list[Section]:
-    """A unit's body cut at its top-level headings, each section with the kind its heading says."""
+    """A unit's body cut at its top-level headings, each section with the kind its heading says.
+
+    An annex (附件1 / 2026年省十件民生实事, 附件：重点任务分解表) is one section of its own,
+    plan when its title names commitments, whatever numbering it uses inside.
+    """
     lines = drop_signature(unit.lines)
     if lines and unit.title and lines[0].orig == unit.title:
         lines = lines[1:]  # a guessed title (the first line) is not a heading of the body
     sections: list[Section] = [Section(None, [], "preamble")]
     style: str | None = None
+    annex: Section | None = None
+    pending_annex = False
     for ln in lines:
+        a = _ANNEX.match(ln.norm) if len(ln.norm) <= 60 else None
+        if a is not None:
+            title = ln.orig[a.start(1):].strip()
+            annex = Section(title or ln.orig, [], "plan" if _ANNEX_PLAN.search(a.group(1)) else "other")
+            pending_annex = not a.group(1)
+            sections.append(annex)
+            continue
+        if annex is not None:
+            if pending_annex and len(ln.norm) <= 40 and not leading_label(ln.norm):
+                annex.heading, pending_annex = ln.orig, False
+                annex.kind = "plan" if _ANNEX_PLAN.search(ln.norm) else "other"
+                continue
+            pending_annex = False
+            annex.lines.append(ln)
+            continue
         h = as_heading(ln)
         ends = h is not None and (
             style is None
@@ -479,6 +507,7 @@ def _fill(node: Node, orig: str, norm: str, start: int, end: int, depth: int = 0
         _fill(child, orig, norm, lab.end, stop, depth + 1)
 
 
+_TERM = re.compile(r"^(第[一二]学期|上学期|下学期|春季学期|秋季学期|寒假|暑假)(工作)?(安排|计划|重点)?[：:]?$")
 _LEAD = re.compile(r"^[^，,、；;：:。（(“\"]{4,30}。")
 
 
@@ -496,6 +525,13 @@ def build_items(lines: list[Line]) -> tuple[list[Node], list[Node]]:
     for ln in lines:
         n, o = ln.norm, ln.orig
         lab = leading_label(n)
+        if lab is None and _TERM.match(n):
+            # 工作思路 split by 学期 (第一学期 / 第二学期): each term holds its own numbered items.
+            term = Node(o.strip().rstrip("：:"), "term", 0)
+            stack.clear()
+            roots.append(term)
+            stack.append(term)
+            continue
         if lab is None:
             if stack and stack[-1].style in _HEADING_STYLES + ("para",) and _lead_paragraph(n):
                 # A work report's area (（一）…) and under it paragraphs that open with a lead

@@ -104,6 +104,10 @@ def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
+def _same_day(d: date, year: int) -> date:
+    return date(year, d.month, min(d.day, calendar.monthrange(year, d.month)[1]))
+
+
 def resolve_deadline(m: re.Match[str], start: date, end: date) -> tuple[date | None, bool]:
     """The date a deadline phrase names, and whether it is a deadline on its own (not 全年/2023年度)."""
     year = int(m.group("y")) if m.group("y") else end.year
@@ -126,8 +130,11 @@ def resolve_deadline(m: re.Match[str], start: date, end: date) -> tuple[date | N
             else:
                 d = _month_end(year, month)
             explicit = bool(part or m.group("before") or m.group("d") or "份" in m.group(0))
-            if not m.group("y") and not m.group("next") and d < start:
-                d = date(d.year + 1, d.month, d.day) if not (d.month == 2 and d.day == 29) else date(d.year + 1, 2, 28)
+            if not m.group("y") and not m.group("next"):
+                if d < start:
+                    d = _same_day(d, d.year + 1)
+                elif start.year < end.year and d > end:
+                    d = _same_day(d, start.year)  # a 学年 from September: 10月底 is this autumn's
             return d, explicit
         if m.group("half"):
             return (date(year, 6, 30) if m.group("half") == "上半年" else date(year, 12, 31)), True
