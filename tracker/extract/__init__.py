@@ -17,15 +17,15 @@ from tracker.extract.clean import Line, wrapper_issuer
 from tracker.extract.model import Document, PlanItem, SectionNote, TargetSpec, UnitPlan
 from tracker.extract.numerals import fold
 from tracker.extract.outline import (
+    MULTI_YEAR,
     Node,
     RawUnit,
-    MULTI_YEAR,
-    leading_label,
     Section,
     all_plan_title,
     build_items,
     clean_document,
     guess_unit_name,
+    leading_label,
     split_units,
     unit_sections,
 )
