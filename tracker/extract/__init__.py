@@ -260,7 +260,7 @@ def _this_years_plan(sections: list[Section]) -> list[Section]:
         if sec in multi:
             skip.add(i)
             j = i + 1
-            while j < len(sections) and sections[j].heading and not leading_label(fold(sections[j].heading), 0):
+            while j < len(sections) and not leading_label(fold(sections[j].heading or "一、"), 0):
                 skip.add(j)  # 主要目标： and other unlabeled parts of the same chapter
                 j += 1
     return [s for i, s in enumerate(sections) if s.kind == "plan" and i not in skip]
