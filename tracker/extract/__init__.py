@@ -116,10 +116,24 @@ def _text_period(lines_norm: list[str], heading: str | None) -> tuple[int | None
 
 def _item(node: Node, start: date, end: date, unsure: list[str] | None = None, forward_only: bool = False) -> PlanItem:
     text = "\n".join(node.orig).strip()
-    return PlanItem(label=node.label, title=item_title(text), text=text,
-                    targets=extract_targets(text, start, end, forward_only),
-                    children=[_item(c, start, end, forward_only=forward_only) for c in node.children],
-                    unsure=list(unsure or []))
+    targets = extract_targets(text, start, end, forward_only)
+    for t in targets:
+        _mark_target(t)
+    marks = list(unsure or [])
+    if len(text) > 600 and not node.children:
+        marks.append("条目很长，可能包含多项任务")
+    return PlanItem(label=node.label, title=item_title(text), text=text, targets=targets,
+                    children=[_item(c, start, end, forward_only=forward_only) for c in node.children], unsure=marks)
+
+
+def _mark_target(t: TargetSpec) -> None:
+    """Why a reviewer should look at a target before import, where the rules are not sure."""
+    if t.kind != "deadline" and not t.subject:
+        t.unsure.append("没有识别出指标对象")
+    if t.kind == "amount" and "投资" in fold(t.quote) and not t.commitment and "完成" not in fold(t.quote):
+        t.unsure.append("可能是项目的投资规模，而不是要完成的金额")
+    if t.value is not None and t.kind == "percent" and t.value > 100 and t.unit == "%" and "增长" not in fold(t.quote):
+        t.unsure.append("比例超过100%")
 
 
 _TITLE_END = re.compile(r"[。；;！？!?：:\n]")

@@ -356,7 +356,8 @@ def guess_unit_name(unit: RawUnit, file_stem: str | None = None) -> str:
     for ln in unit.lines[:3]:
         m = _ORG_IN_TEXT.search(ln.norm)
         if m:
-            return ln.orig[m.start(1):m.end(1)]
+            lead = re.match(r"(我代表|代表|受|我们|我|本)", ln.norm[m.start(1):])
+            return ln.orig[m.start(1) + (lead.end() if lead else 0):m.end(1)]
     return ""
 
 
