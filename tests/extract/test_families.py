@@ -297,3 +297,12 @@ def test_school_year_plan_split_by_term():
     assert [(i.label, len(i.children)) for i in u.items] == [("第一学期", 2), ("第二学期", 1)]
     assert str(u.items[0].children[0].targets[0].date) == "2024-09-30"
     assert str(u.items[1].children[0].targets[0].date) == "2025-04-30"
+
+
+def test_progress_table_with_a_goal_column_and_a_progress_column():
+    text = ("某县2024年民生实事项目推进情况表\n序号 | 项目名称 | 年度目标 | 进展情况 | 责任单位\n"
+            "1 | 新建公办幼儿园 | 新建公办幼儿园3所，新增学位900个 | 已完成主体工程2所 | 县教育局\n"
+            "2 | 农村公路提档升级 | 完成农村公路提档升级120公里 | 完成85公里，占年度任务的70.8% | 县交通运输局\n")
+    [u] = parse_text(text).units
+    assert u.name == "某县"
+    assert [[(t.value, t.unit) for t in i.targets] for i in u.items] == [[(3, "所"), (900, "个")], [(120, "公里")]]

@@ -342,6 +342,10 @@ def guess_unit_name(unit: RawUnit, file_stem: str | None = None) -> str:
         m = _CONGRESS.search(ln.norm) or _GOVERNOR.match(ln.norm)
         if m:
             return ln.orig[m.start(1):m.end(1)] + "人民政府"
+    t = fold(unit.title)
+    mark = _PERIOD_MARK.search(t)
+    if mark and org_like(t[:mark.start()]):  # 某县2024年民生实事项目推进情况表
+        return unit.title[:mark.start()].strip()
     if file_stem:
         stem = fold(file_stem)
         if _DOC_KIND.search(stem) or _PERIOD_MARK.search(stem):

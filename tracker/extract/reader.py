@@ -179,7 +179,9 @@ def table_lines(rows: list[list[str]]) -> list[str]:
                 due.append(text)  # the row's deadline governs its task: put it in front
             elif any(w in name for w in ("分值", "分数", "权重", "序号")):
                 continue  # points of an assessment list, not part of the task
-            elif i == 0 or not name or any(w in name for w in ("任务", "内容", "事项", "措施", "目标", "指标", "项目")):
+            elif i > 0 and name and any(w in name for w in ("目标", "计划")) and not text.startswith(name):
+                parts.append(f"{name}：{text}")  # 年度目标：新建幼儿园3所 — the column says it is a commitment
+            elif i == 0 or not name or any(w in name for w in ("任务", "内容", "事项", "措施", "指标", "项目")):
                 parts.append(text)
             else:
                 parts.append(f"{name}：{text}")

@@ -52,6 +52,8 @@ _TIME_WORDS = re.compile(r"(?:19|20)\d{2}(?:至(?:19|20)?\d{2,4})?年度?|每年
 _DONE = re.compile(r"已经?[^，,。；;]{0,6}?(完成|建成|实现|开工|竣工|完工|达到|达|到位|投入|投用|落地|签约|招聘|培训|发放|拨付|有|累计|新增|引进|创建|通过|开展|办理|上报|审批|验收)"
                    r"|目前|截至|截止目前|累计|同比(增长|下降)?[^，,。；;]{0,3}已|上半年(共|已|完成|新增|实现|累计)")
 # Progress figures of a 进度表: a share of the task already done (占任务数的28.86%, 完成率76%).
+# A progress column of a 进度表 read as "进展情况：已开工12个": what happened, not the goal.
+_PROGRESS_CELL = re.compile(r"\s*(进展情况|完成情况|目前进展|推进情况|进度情况|进展|进度|完成率|实际完成)\s*[：:]")
 _PROGRESS_SHARE = re.compile(r"(占[^，,。；;]{0,12}(任务|目标|计划|总数)[^，,。；;]{0,4}|完成率|完成进度|进度|序时进度|任务完成)的?\s*$")
 # Policies, meetings and slogans named by a number: 市委20条措施, 十堰26条具体措施, 第X次党代会.
 _NAMED_COUNT = re.compile(r"\s*(条|项|点)[^，,。；;]{0,4}(措施|意见|举措|政策|规定|要求|办法|禁令|硬招|实招|清单|意见)"
@@ -256,6 +258,15 @@ def _subject_before(n: str, start: int, pos: int) -> str | None:
     return seg[-12:] or None
 
 
+_FORWARD_SENTENCE = re.compile(r"年度目标|目标[：:是为]|任务是|计划|预计|确保|力争|争取|年内|年底前|下半年")
+_PAST_SENTENCE = re.compile(r"\s*(截至|截止|目前|现已|至今|到目前|上半年|1-\d+月|1至\d+月)")
+
+
+def _forward_sentence(n: str, ss: int, ce: int) -> bool:
+    """Whether the sentence up to the clause commits (年度目标：新建3所，新增学位900个), not reports (截至7月底，…)."""
+    return not _PAST_SENTENCE.match(n, ss) and bool(_FORWARD_SENTENCE.search(n, ss, ce))
+
+
 def kind_guess(m: re.Match[str]) -> str:
     return "percent" if (m.group("pct") or m.group("pts") or m.group("apct")) else ("amount" if m.group("money") else "count")
 
@@ -306,7 +317,7 @@ def extract_targets(orig: str, start: date, end: date, forward_only: bool = Fals
         pct = bool(m.group("pct") or m.group("pts") or m.group("apct"))
         if _inside(a_start, quotes) and not pct:
             continue
-        if _DONE.search(clause) or _IDIOM.search(n, max(0, a_start - 1), m.end() + 4):
+        if _DONE.search(clause) or _IDIOM.search(n, max(0, a_start - 1), m.end() + 4) or _PROGRESS_CELL.match(clause):
             continue
         bl = _BASELINE.search(clause)
         if bl and cs + bl.start() <= a_start < cs + bl.end():
@@ -330,7 +341,8 @@ def extract_targets(orig: str, start: date, end: date, forward_only: bool = Fals
             continue  # 产业开发有五项：一是…: the size of the list that follows
         if (m.group("pct") or m.group("apct")) and _PROGRESS_SHARE.search(n, cs, a_start):
             continue  # 占任务数的28.86%: progress, not a goal
-        if forward_only and not (commitment_for(a_start) or _FORWARD_CLAUSE.search(n, cs, ce)):
+        if forward_only and not (commitment_for(a_start) or _FORWARD_CLAUSE.search(n, cs, ce)
+                                 or _forward_sentence(n, sentences.bounds(a_start)[0], ce)):
             continue
         if not pct and _RANKING.search(n, max(cs, a_start - 6), a_start):
             continue  # 全省前8, 省前100名: a ranking, not a count to reach
