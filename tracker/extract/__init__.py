@@ -129,8 +129,11 @@ def parse_text(text: str, year: int | None = None, half: int | None = None, sour
                 if items:
                     used_heading = sec.heading
                     break
+        inside = {id(ln) for s in sections for ln in s.lines}
+        heads = {s.heading for s in sections}
+        summary = "\n".join(ln.orig for ln in raw.lines if id(ln) not in inside and ln.orig not in heads)
         units.append(UnitPlan(name=raw.name, title=raw.title, plan_heading=used_heading,
-                              period_start=start, period_end=end, items=items))
+                              period_start=start, period_end=end, items=items, summary_text=summary))
     doc_year = year or (units[0].period_start.year if units else (default_year or date.today().year))
     doc_half = half
     if doc_half is None and units:

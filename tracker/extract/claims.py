@@ -74,6 +74,8 @@ class Claim:
     list_len: int = 0
     completed: bool = False  # a completion claim (圆满完成, 全部实现)
     names: list[str] = field(default_factory=list)
+    after: str = ""  # words after the measure (已建成2家, 2个项目的主体结构已全部封顶)
+    wide: str = ""  # the text just before the clause, for a claim whose subject is only a verb
 
     def to_dict(self) -> dict[str, object]:
         v = self.value
@@ -223,7 +225,12 @@ def find_claims(text: str) -> list[Claim]:
         if _CUMULATIVE.search(n[max(ss, cs - 20):ce]):
             period = "cumulative"
         ctx_s, _ = _bounds(n, max(0, cs - 1), _CLAUSE_END) if cs > ss else (cs, cs)
+        after_words = ""
+        if kind == "count":
+            am = re.match(r"[^，,。；;、（(\d]{0,16}", n[m.end():ce])
+            after_words = am.group(0) if am else ""
         claim = Claim(kind=kind, value=a, unit=unit, comparator=comparator, subject=subject,
+                      after=after_words, wide=n[max(0, cs - 60):cs],
                       context=n[ctx_s:cs].strip("，,"), clause=clause_o, sentence=text[ss:se].strip(), start=a_start,
                       change=change, stock=bool(level and kind == "count") or bool(_STOCK.search(seg)),
                       period=period)

@@ -70,6 +70,7 @@ class UnitPlan:
     period_start: date
     period_end: date
     items: list[PlanItem] = field(default_factory=list)
+    summary_text: str = ""  # the unit's text outside its plan sections (its 上半年总结), for baselines
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title, "plan_heading": self.plan_heading,

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker.extract.claims import COMPLETION as COMPLETION_RX
 from tracker.extract.claims import Claim, _strip_words, find_claims, period_of_claim
 from tracker.extract.model import Document, PlanItem, TargetSpec
 from tracker.extract.numerals import fold
@@ -31,9 +32,12 @@ _ALIKE = [{"人", "人次", "名", "位"}, {"个", "家", "所", "座", "处", "
 _VERBS = re.compile(r"新建改造|新改扩建|改扩建|新改建|新建|建设|建成|新增|完成|实施|打造|发展|培育|新培育|认定|新认定|引进|"
                     r"改造|新改造|治理|开展|推动|推进|组织|举办|创建|创成|新认证|认证|扩量提质|提升|更新|提标|转移|"
                     r"扩大到|扩大|达到|实现|带动|精准|拓展|落实|争创|启动|确保|力争|争取|预计")
-_FILLER = re.compile(r"^(?:全市|全县|全区|全省|全镇|全社会|全年|年内|本年度|今年|当年|市区|我市|我县|我区|全体)+")
+_FILLER = re.compile(r"^(?:全市|全县|全区|全省|全镇|全社会|全年|年内|本年度|今年|当年|市区|我市|我县|我区|全体|目前|截至目前|"
+                     r"上半年|下半年|其中|共|累计)+")
+_TIME = re.compile(r"(?:19|20)\d{2}(?:至(?:19|20)?\d{2,4})?年度?|^年度|每年|全年|年内|年底前?|年末|下半年|上半年|确保|力争|争取|预计|计划")
 _SYNONYMS = (("信贷总量", "贷款余额"), ("入规", "规上"), ("规模以上", "规上"), ("限额以上", "限上"), ("外贸进出口", "进出口"),
-             ("信贷", "贷款"), ("比率", "比例"), ("发放", ""), ("“", ""), ("”", ""), ("\"", ""))
+             ("信贷", "贷款"), ("比率", "比例"), ("竣工投产", "竣工"), ("建成投产", "建成"),
+             ("已经", ""), ("已全部", ""), ("全部", ""), ("已", ""), ("均", ""), ("的", ""), ("发放", ""), ("“", ""), ("”", ""), ("\"", ""))
 # Aggregates a report may name by a near synonym: a match through one of them is only "unclear".
 APPROX = (("第一产业增加值", "农业增加值"), ("第一产业", "农业增加值"), ("一产", "农业增加值"),
           ("第二产业", "工业增加值"), ("二产", "工业增加值"), ("第三产业", "服务业增加值"), ("三产", "服务业增加值"))
@@ -145,7 +149,7 @@ def _target_features(t: PlanTarget) -> _TFeat:
     index, list_len = -1, 0
     core = ""
     if pos >= 0:
-        nums = [m for m in re.finditer(r"(?<![\d.])\d+(?:\.\d+)?", q)]
+        nums = [m for m in re.finditer(r"(?<![\d.])\d+(?:\.\d+)?(?!\d|\s*年)", q)]
         before = [m for m in nums if m.start() < pos]
         cs = before[-1].end() if before else 0
         clause_start = max(q.rfind(ch, 0, pos) for ch in "，,；;。") + 1
@@ -164,10 +168,10 @@ def _target_features(t: PlanTarget) -> _TFeat:
                 _, change, level, _ = _strip_words(q[k + 2:after[0].start()])
             core = _strip_words(core_seg)[0]
         else:
-            core, change, level, _ = _strip_words(seg)
+            core, change, level, _ = _strip_words(_TIME.sub("", seg))
             if spec.kind in ("count", "amount", "ratio"):
                 tail = q[pos:]
-                m = re.match(r"[\d.]+\s*[^\u4e00-\u9fff]*[万亿千]?[\u4e00-\u9fff]{0,4}?(?:元)?", tail)
+                m = re.match(r"[\d.]+\s*" + re.escape(fold(spec.unit or "")) + r"(?:以上|以内|左右|多)?", tail)
                 rest = tail[m.end():] if m else ""
                 after_subj = re.split(r"[，,、；;。（(]|以上|以下|和|等", rest)[0]
                 if len(_core(after_subj)) >= 2 and len(_core(core)) < 2:
@@ -221,6 +225,10 @@ def _core(s: str) -> str:
             s = s[lead[0].end():]
             continue
         break
+    if s.startswith("新") and len(s) >= 4:
+        s = s[1:]
+    if _VERBS.fullmatch(s) or re.fullmatch(r"建成|开工|竣工|投产|封顶|新建", s):
+        return ""
     return s
 
 
@@ -314,6 +322,10 @@ def _score(tf: _TFeat, t: PlanTarget, c: Claim) -> float:
         return 0.0
     csub, approx = _approx(_core(c.subject) or _core(c.context))
     s = similarity(tf.core, csub)
+    if c.after:
+        s = max(s, similarity(tf.core, _core(c.subject + c.after)), similarity(tf.core, _core(c.after)))
+    if not _core(c.subject) and not c.after and len(tf.core) >= 3 and tf.core in _core(c.wide):
+        s = max(s, 0.6)  # 目前已建成2家: the subject is in the sentence before
     if approx and s >= 0.8:
         s = 0.79  # through a near synonym: below any direct match
     generic = tf.core in _GENERIC or csub in _GENERIC or len(tf.core) < 2
@@ -333,13 +345,13 @@ _NAMES = re.compile(r"([\u4e00-\u9fffA-Za-z0-9（）()]{3,30}?)(?:、|和|与|�
 
 
 def named_things(text: str) -> list[str]:
-    """Projects or institutions a target names: “…工程”, 儿童医院、沙井医院二期…等4个项目."""
+    """Projects or institutions a target names: “总项目-子工程”, 儿童医院、沙井医院二期…等4个项目."""
     n = fold(text)
     names: list[str] = []
     for m in re.finditer(r"[“\"]([^”\"]{4,60})[”\"]", n):
-        for part in re.split(r"[-—－]", m.group(1)):
-            if len(part) >= 6:
-                names.append(part)
+        parts = [p for p in re.split(r"[-—－]+", m.group(1)) if p]
+        parts = parts[1:] if len(parts) > 1 else parts  # the sub-project, not its umbrella
+        names.extend(p for p in parts if len(p) >= 6)
     for m in re.finditer(r"((?:[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}、)+[\u4e00-\u9fffA-Za-z0-9（）()]{2,20})等\s*(?:\d+|[两二三四五六七八九十])\s*[个家所座项]", n):
         items = m.group(1).split("、")
         head = re.match(r"(?:.*?)(开工建设|开工|推进|争取|力争|建设|推动|完成|实施)", items[0])
@@ -347,6 +359,19 @@ def named_things(text: str) -> list[str]:
             items[0] = items[0][head.end():]
         names.extend(x for x in items if len(x) >= 3)
     return names
+
+
+def _own_region(tf: _TFeat, quote: str) -> str:
+    """The part of the target's sentence that is its own: after the number before its quote."""
+    sent = tf.sentence
+    q = fold(quote)
+    k = sent.find(q[:10]) if q else -1
+    head = sent[:k] if k >= 0 else ""
+    m = None
+    for m in re.finditer(r"\d+\s*[个家所座项名人%]", head):
+        pass
+    start = m.end() if m else 0
+    return sent[start:]
 
 
 def _mentions(name: str, clause: str) -> bool:
@@ -360,9 +385,20 @@ def _mentions(name: str, clause: str) -> bool:
     return any(name[i:i + k] in c for i in range(len(name) - k + 1))
 
 
+def _segments(text: str) -> list[str]:
+    return [x.strip() for x in re.split(r"[。；;！？!?\n]", text) if x.strip()]
+
+
+_STAGE = re.compile(r"正在|正进行|正同步|施工至|前期|设计|招标|可研|规划调整|土地|平整|审批|立项|筹备|未")
+
+
 def match(targets: list[PlanTarget], claims: list[Claim], year: int | None = None,
-          threshold: float = THRESHOLD) -> list[Outcome]:
-    """One Outcome per target, in the targets' order; a claim answers at most one target."""
+          threshold: float = THRESHOLD, text: str | None = None) -> list[Outcome]:
+    """One Outcome per target, in the targets' order; a claim answers at most one target.
+
+    ``text`` (the later document's review part) lets targets that name their projects be
+    answered by the sentences that speak of those projects.
+    """
     feats = [_target_features(t) for t in targets]
     for c in claims:
         c.period = period_of_claim(c, year)
@@ -384,30 +420,32 @@ def match(targets: list[PlanTarget], claims: list[Claim], year: int | None = Non
         used_c.add(j)
         outcomes[i].claim, outcomes[i].score = numeric[j], s
     words = [c for c in claims if c.kind in ("qualitative", "stage")]
+    segs = _segments(text) if text else []
     for i, (t, tf) in enumerate(zip(targets, feats)):
-        if i in used_t:
-            continue
-        _match_words(outcomes[i], tf, words)
+        if i not in used_t:
+            _match_words(outcomes[i], tf, words, segs)
     for o, tf in zip(outcomes, feats):
         o.verdict, o.reason = verdict(o, tf)
     return outcomes
 
 
-def _match_words(o: Outcome, tf: _TFeat, words: list[Claim]) -> None:
+def _match_words(o: Outcome, tf: _TFeat, words: list[Claim], segs: list[str]) -> None:
     """Targets answered in words: named projects at a stage, or a completion of the same subject."""
     t = o.target
-    names = named_things(tf.sentence if tf.sentence else t.spec.quote) if t.context else named_things(t.spec.quote)
+    names = named_things(_own_region(tf, t.spec.quote)) if segs else []
     if names:
-        hits = [c for c in words if any(_mentions(nm, c.sentence) for nm in names)]
-        hits = [c for c in hits if c.kind == "stage" or c.completed]
-        seen: set[str] = set()
-        uniq = []
-        for c in hits:
-            if c.sentence not in seen and c.clause not in seen:
-                seen.add(c.clause)
-                uniq.append(c)
-        if uniq:
-            o.claim, o.more, o.score = uniq[0], uniq[1:4], 0.6
+        hits: list[str] = []
+        for nm in names:
+            seg = next((x for x in segs if _mentions(nm, x) and (_STAGE.search(fold(x)) or COMPLETION_RX.search(fold(x)))),
+                       None)
+            if seg and seg not in hits:
+                hits.append(seg)
+        if hits:
+            done = all(COMPLETION_RX.search(fold(h)) and not _STAGE.search(fold(h)) for h in hits) and len(hits) == len(names)
+            first = Claim(kind="qualitative" if done else "stage", value=None, unit=None, clause=hits[0],
+                          sentence=hits[0], completed=done)
+            o.claim, o.score = first, 0.6
+            o.more = [Claim(kind=first.kind, value=None, unit=None, clause=h, sentence=h) for h in hits[1:]]
             return
     if not tf.core or len(tf.core) < 3:
         return
@@ -501,7 +539,8 @@ def compare(targets: list[PlanTarget], outcome_text: str, year: int | None = Non
     """Read a later document's review part and match its claims to the plan targets."""
     from tracker.extract.claims import review_text
 
-    return match(targets, find_claims(review_text(outcome_text)), year)
+    review = review_text(outcome_text)
+    return match(targets, find_claims(review), year, text=review)
 
 
 def silent_drops(outcomes: list[Outcome]) -> list[Outcome]:
