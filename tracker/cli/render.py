@@ -115,7 +115,10 @@ def plan_tree(doc: dict[str, Any]) -> None:
             for it in items:
                 branch = node.add(Text(f"{it.get('label') or ''}{it.get('title') or ''}", style="bold"))
                 for t in it.get("targets") or []:
-                    branch.add(Text(_spec_text(t), style="cyan"))
+                    leaf = branch.add(Text(_spec_text(t), style="cyan"))
+                    b = t.get("baseline")
+                    if b:
+                        leaf.add(Text(_baseline_text(t, b), style="magenta"))
                 add(branch, it.get("children") or [])
 
         add(root, u.get("items") or [])
@@ -123,6 +126,15 @@ def plan_tree(doc: dict[str, Any]) -> None:
         n_items = _count_items(u.get("items") or [])
         n_targets = _count_targets(u.get("items") or [])
         c.print(f"  共 {n_items} 个条目，{n_targets} 个指标\n")
+
+
+def _baseline_text(t: dict[str, Any], b: dict[str, Any]) -> str:
+    shown = "—" if b.get("value") is None else f"{b['value']}{b.get('unit') or ''}"
+    quote = (b.get("quote") or "")[:36]
+    if b.get("annual_target") is not None:
+        return (f"据上半年总结：全年计划{b['annual_target']}，已{shown}；下半年指标为剩余部分（不按“{shown}/"
+                f"{t.get('value')}”计）«{quote}»")
+    return f"据上半年总结：{shown} «{quote}»"
 
 
 def _count_items(items: list[dict[str, Any]]) -> int:
@@ -519,3 +531,30 @@ def job_run(run: Any) -> None:
         info(f"{run.job}（{run.day.isoformat()}）：{run.skipped}")
         return
     notify_outcomes(run.outcomes)
+
+
+VERDICT_TEXT = {"met": "完成", "not_met": "未完成", "unclear": "待核实", "not_mentioned": "未提及"}
+VERDICT_STYLE = {"met": "green", "not_met": "red", "unclear": "yellow", "not_mentioned": "dim"}
+
+
+def outcome_table(data: dict[str, Any]) -> None:
+    """Plan targets against what the summary says, then the targets it never mentions."""
+    reset()
+    rows = []
+    silent = []
+    for i, t in enumerate(data.get("targets") or [], 1):
+        o = t.get("outcome")
+        v = t.get("verdict") or "not_mentioned"
+        if o is None:
+            silent.append(f"{i}. {t.get('quote') or ''}")
+        said = "—" if o is None else (
+            f"{'' if o.get('value') is None else str(o['value']) + (o.get('unit') or '')} «{(o.get('quote') or '')[:40]}»")
+        rows.append([i, t.get("quote") or "", said, Text(VERDICT_TEXT.get(v, v), style=VERDICT_STYLE.get(v, ""))])
+    counts = data.get("counts") or {}
+    title = (f"对账：{str(data.get('source') or '').rsplit('/', 1)[-1]}  "
+             + "  ".join(f"{VERDICT_TEXT[k]} {counts.get(k, 0)}" for k in VERDICT_TEXT))
+    table(title, ["#", "计划指标", "总结中的说法", "判断"], rows)
+    if silent:
+        out().print(Text(f"总结未提及的指标（{len(silent)} 项）：", style="bold"))
+        for s in silent:
+            out().print(Text("  " + s, style="dim"))

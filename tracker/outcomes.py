@@ -1,0 +1,151 @@
+"""Plan against outcome: a later document (年度工作总结, next year's 政府工作报告) read against a plan.
+
+``parse_outcome`` needs no database: a plan file and a summary file in, one entry per plan target
+out. ``import_outcome`` reads a summary against an imported plan and, with ``apply``, logs the
+values found as progress updates (author 年终总结导入, the quote as note), once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tracker.context import Context
+from tracker.errors import InputError
+
+AUTHOR = "年终总结导入"
+_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+@dataclass
+class OutcomeReport:
+    """Every plan target with what the later document says of it."""
+
+    source: str
+    plan_source: str
+    year: int | None
+    outcomes: list[Any]
+    summary_date: date | None = None
+    applied: list[dict[str, Any]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out = {"met": 0, "not_met": 0, "unclear": 0, "not_mentioned": 0}
+        for o in self.outcomes:
+            out[o.verdict] = out.get(o.verdict, 0) + 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "plan": self.plan_source, "year": self.year,
+                "summary_date": self.summary_date.isoformat() if self.summary_date else None,
+                "counts": self.counts(), "targets": [o.to_dict() for o in self.outcomes],
+                "applied": self.applied}
+
+
+def summary_date(text: str, year: int | None) -> date | None:
+    """The date a summary was written or delivered (——2024年1月11日在…), if it says so near its top."""
+    for m in _DATE.finditer(text[:600]):
+        try:
+            d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            continue
+        if year is None or d.year >= year:
+            return d
+    return None
+
+
+def _read(path: str | Path) -> str:
+    from tracker.extract.reader import read_document
+
+    return read_document(Path(path))
+
+
+def parse_outcome(summary: str | Path, plan: str | Path, year: int | None = None) -> OutcomeReport:
+    """Read SUMMARY against the targets of PLAN (both files); no database."""
+    from tracker.extract import parse_file
+    from tracker.extract.outcome import compare, targets_of
+
+    if year is not None and not 1990 <= year <= 2100:
+        raise InputError(f"--year 应为 1990 到 2100 之间的年份：{year}")
+    doc = parse_file(Path(plan), year=year)
+    plan_year = year or doc.year
+    text = _read(summary)
+    outcomes = compare(targets_of(doc), text, plan_year)
+    return OutcomeReport(str(summary), str(plan), plan_year, outcomes, summary_date(text, plan_year))
+
+
+def _spec_of(row: dict[str, Any]) -> Any:
+    from tracker.extract.model import TargetSpec
+
+    return TargetSpec(kind=row["kind"], value=row["value"], min=row["min_value"], max=row["max_value"],
+                      comparator=row["comparator"] or "=", unit=row["measure"], subject=row["subject"],
+                      commitment=row["commitment"], deadline=row["deadline"], quote=row["quote"] or "")
+
+
+def import_outcome(ctx: Context, summary: str | Path, plan_id: int, apply: bool = False,
+                   year: int | None = None) -> OutcomeReport:
+    """Read SUMMARY against imported plan PLAN_ID; with ``apply`` log what it found (once)."""
+    from tracker import store
+    from tracker.errors import NotFoundError
+    from tracker.extract.outcome import PlanTarget, compare, split_unit
+    from tracker.tasks import log_update
+
+    text = _read(summary)
+
+    def load(c: Any) -> tuple[dict[str, Any], list[tuple[dict[str, Any], dict[str, Any]]]]:
+        p = store.plan(c, plan_id)
+        if p is None:
+            raise NotFoundError(f"计划不存在：#{plan_id}（用 tracker plan list 查看计划编号）")
+        tasks = store.plan_task_rows(c, plan_id)
+        rows = store.targets_by_task_ids(c, [t["id"] for t in tasks])
+        by_id = {t["id"]: t for t in tasks}
+        return p, [(by_id[r["task_id"]], r) for r in rows
+                   if r["task_id"] in by_id and by_id[r["task_id"]].get("vanished_at") is None]
+
+    plan, pairs = ctx.db.read(load)
+    start = plan["period_start"]
+    end = plan["period_end"]
+    end_d = end if isinstance(end, date) else date.fromisoformat(str(end)[:10])
+    start_d = start if isinstance(start, date) else date.fromisoformat(str(start)[:10])
+    plan_year = year or start_d.year
+    targets = [PlanTarget(_spec_of(r), context=t.get("text") or t.get("title") or "",
+                          unit_name=str(plan.get("unit") or ""), item_label=t.get("label") or "",
+                          item_title=t.get("title") or "") for t, r in pairs]
+    outcomes = compare(targets, text, plan_year)
+    report = OutcomeReport(str(summary), f"#{plan_id}", plan_year, outcomes, summary_date(text, plan_year))
+    for o, (task, row) in zip(outcomes, pairs):
+        o.task_id, o.target_id = task["id"], row["id"]  # type: ignore[attr-defined]
+    if not apply:
+        return report
+    day = report.summary_date or end_d
+    day = min(day, ctx.today)
+
+    def already(c: Any, task_id: int, target_id: int, note: str) -> bool:
+        return any(p["author"] == AUTHOR and p["target_id"] == target_id and (p["note"] or "") == note
+                   and p["action"] == "update" for p in store.progress_of(c, task_id))
+
+    for o, (task, row) in zip(outcomes, pairs):
+        c_ = o.claim
+        if c_ is None or c_.value is None or o.verdict == "unclear" or row["kind"] == "deadline":
+            continue
+        t_mag, _ = split_unit(row["measure"])
+        c_mag, _ = split_unit(c_.unit)
+        value = c_.value * c_mag / t_mag
+        note = c_.clause
+        if ctx.db.read(lambda c, t=task, r=row, n=note: already(c, t["id"], r["id"], n)):
+            continue
+        idx = [r["id"] for r in store_targets(ctx, task["id"])].index(row["id"]) + 1
+        if value < 0:
+            continue
+        log_update(ctx, task["id"], target_index=idx, value=value, note=note, author=AUTHOR, on=day)
+        report.applied.append({"task_id": task["id"], "target_id": row["id"], "value": value, "quote": note,
+                               "on": day.isoformat()})
+    return report
+
+
+def store_targets(ctx: Context, task_id: int) -> list[dict[str, Any]]:
+    from tracker import store
+
+    return ctx.db.read(lambda c: store.targets_of(c, task_id))
