@@ -69,11 +69,64 @@ def parse_outcome(summary: str | Path, plan: str | Path, year: int | None = None
 
     if year is not None and not 1990 <= year <= 2100:
         raise InputError(f"--year 应为 1990 到 2100 之间的年份：{year}")
-    doc = parse_file(Path(plan), year=year)
-    plan_year = year or doc.year
+    if str(plan).lower().endswith(".json"):
+        targets, plan_year_j = targets_from_json(Path(plan))
+        plan_year = year or plan_year_j
+    else:
+        doc = parse_file(Path(plan), year=year)
+        targets, plan_year = targets_of(doc), year or doc.year
     text = _read(summary)
-    outcomes = compare(targets_of(doc), text, plan_year)
+    outcomes = compare(targets, text, plan_year)
     return OutcomeReport(str(summary), str(plan), plan_year, outcomes, summary_date(text, plan_year))
+
+
+def targets_from_json(path: Path) -> tuple[list[Any], int | None]:
+    """Plan targets from JSON: `tracker plan parse --format json` output (reviewed or edited), or
+    {"plan_year": Y, "targets": [{"quote", "kind", "value", "min", "max", "comparator", "unit",
+    "subject", "context"?}]}."""
+    import json
+
+    from tracker.extract.model import TargetSpec
+    from tracker.extract.outcome import PlanTarget
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"无法读取计划 JSON：{path.name}（{exc}）") from None
+    if not isinstance(data, dict):
+        raise InputError(f"计划 JSON 应为对象（含 units 或 targets）：{path.name}")
+
+    def spec(t: dict[str, Any]) -> TargetSpec:
+        try:
+            return TargetSpec(kind=str(t.get("kind") or "count"), value=_f(t.get("value")), min=_f(t.get("min")),
+                              max=_f(t.get("max")), comparator=str(t.get("comparator") or "="), unit=t.get("unit"),
+                              subject=t.get("subject"), commitment=t.get("commitment"), quote=str(t.get("quote") or ""))
+        except (TypeError, ValueError):
+            raise InputError(f"计划 JSON 中的指标格式不对：{str(t)[:60]}") from None
+
+    out: list[Any] = []
+    year: int | None = data.get("plan_year") or data.get("year")
+    if "units" in data:
+        def walk(items: list[dict[str, Any]], unit: str) -> None:
+            for it in items:
+                out.extend(PlanTarget(spec(t), context=str(it.get("text") or ""), unit_name=unit,
+                                      item_label=str(it.get("label") or ""), item_title=str(it.get("title") or ""))
+                           for t in it.get("targets") or [])
+                walk(it.get("children") or [], unit)
+
+        for u in data["units"]:
+            walk(u.get("items") or [], str(u.get("name") or ""))
+            if year is None and (u.get("period") or {}).get("start"):
+                year = int(str(u["period"]["start"])[:4])
+    elif isinstance(data.get("targets"), list):
+        out = [PlanTarget(spec(t), context=str(t.get("context") or "")) for t in data["targets"]]
+    else:
+        raise InputError(f"计划 JSON 中没有 units 或 targets：{path.name}")
+    return out, (int(year) if year else None)
+
+
+def _f(x: Any) -> float | None:
+    return None if x is None else float(x)
 
 
 def _spec_of(row: dict[str, Any]) -> Any:

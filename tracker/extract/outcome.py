@@ -190,6 +190,12 @@ def _target_features(t: PlanTarget) -> _TFeat:
     sentence = _sentence_of(fold(t.context), q) if t.context else q
     qm = _QUALIFIER.search(sentence)
     qualifier = qm.group(1) if qm else re.split(r"[，,；;、]", sentence)[0][:8]
+    if pos >= 0 and q.rfind("、", 0, pos) > clause_start:
+        # 粮食播种面积稳定在312万亩、产量保持在80万吨: the list's head noun qualifies 产量
+        head = _core(_strip_words(_TIME.sub("", q[clause_start:q.find("、", clause_start)]))[0])
+        head = re.split(r"\d", head)[0]
+        if len(head) >= 2:
+            qualifier = head[:2]
     increment = bool(re.match(r"\s*(新增|新建|新认证|新认定|新培育|新发展|新签约|新改造|新入规|新聘|新开工)", seg if pos >= 0 else q)) \
         or bool(re.match(r"(新增|新建|新认证|新认定|新培育|新发展|新签约|新改造|新入规|新聘|新开工)", gold_subject))
     return _TFeat(_core(core), change, level, index, list_len, sentence, _core(qualifier), increment)
@@ -336,6 +342,8 @@ def _score(tf: _TFeat, t: PlanTarget, c: Claim) -> float:
         s = s * (0.4 + 0.6 * q) if q >= 0.5 else s * 0.4
         if qual and not qual.endswith(tf.core):
             s = max(s, similarity(qual + tf.core, csub))
+        if not _core(c.subject) and not c.after and qual and len(qual) >= 2 and _grams(qual) <= _grams(near):
+            s = max(s, 0.55)  # 粮食稳产，达到83.1万吨: the subject is the clause before
     if c.period != "year":
         s *= 0.9
     return s
