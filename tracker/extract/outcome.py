@@ -33,7 +33,7 @@ _VERBS = re.compile(r"新建改造|新改扩建|改扩建|新改建|新建|建�
                     r"改造|新改造|治理|开展|推动|推进|组织|举办|创建|创成|新认证|认证|扩量提质|提升|更新|提标|转移|"
                     r"扩大到|扩大|达到|实现|带动|精准|拓展|落实|争创|启动|确保|力争|争取|预计")
 _FILLER = re.compile(r"^(?:全市|全县|全区|全省|全镇|全社会|全年|年内|本年度|今年|当年|市区|我市|我县|我区|全体|目前|截至目前|"
-                     r"上半年|下半年|其中|共|累计)+")
+                     r"上半年|下半年|其中|共|累计|[五十三两二]年来|过去[五十三两二]年|近[五十三两二]年)+")
 _TIME = re.compile(r"(?:19|20)\d{2}(?:至(?:19|20)?\d{2,4})?年度?|^年度|每年|全年|年内|年底前?|年末|下半年|上半年|确保|力争|争取|预计|计划")
 _SYNONYMS = (("信贷总量", "贷款余额"), ("入规", "规上"), ("规模以上", "规上"), ("限额以上", "限上"), ("外贸进出口", "进出口"),
              ("信贷", "贷款"), ("比率", "比例"), ("竣工投产", "竣工"), ("建成投产", "建成"),
@@ -183,6 +183,8 @@ def _target_features(t: PlanTarget) -> _TFeat:
             core = _strip_words(q[clause_start:clause_start + first.start()])[0]
     if not core or len(_core(core)) < 2:
         core = gold_subject
+    if spec.kind == "deadline" and not core:
+        core = _strip_words(_TIME.sub("", q))[0]
     # growth targets written as "产值增长20%" keep their change even if the subject came from elsewhere
     if change is None and re.search(r"增长|增速|提高|下降|降低", gold_subject) and spec.kind == "percent" \
             and not re.search(r"提高到|提高至|降至|降到", q):
@@ -220,6 +222,9 @@ def _core(s: str) -> str:
         s = s.replace(a, b)
     s = re.sub(r"[\s“”\"‘’《》、，,：:；;。·\-—]+", "", s)
     s = re.sub(r"(增长|增速|增幅|下降|降幅|提高|提升|涨幅)$", "", s)
+    s = _TIME.sub("", s)
+    if len(s) > 4:
+        s = s[:2] + s[2:].replace("新增", "")  # 城镇新增就业 = 新增城镇就业
     for _ in range(4):
         s = _FILLER.sub("", s)
         m = _VERBS.match(s)
@@ -344,8 +349,6 @@ def _score(tf: _TFeat, t: PlanTarget, c: Claim) -> float:
             s = max(s, similarity(qual + tf.core, csub))
         if not _core(c.subject) and not c.after and qual and len(qual) >= 2 and _grams(qual) <= _grams(near):
             s = max(s, 0.55)  # 粮食稳产，达到83.1万吨: the subject is the clause before
-    if c.period != "year":
-        s *= 0.9
     return s
 
 
@@ -362,7 +365,7 @@ def named_things(text: str) -> list[str]:
         names.extend(p for p in parts if len(p) >= 6)
     for m in re.finditer(r"((?:[\u4e00-\u9fffA-Za-z0-9（）()]{2,20}、)+[\u4e00-\u9fffA-Za-z0-9（）()]{2,20})等\s*(?:\d+|[两二三四五六七八九十])\s*[个家所座项]", n):
         items = m.group(1).split("、")
-        head = re.match(r"(?:.*?)(开工建设|开工|推进|争取|力争|建设|推动|完成|实施)", items[0])
+        head = re.match(r"(?:.*)(开工建设|开工|推进|争取|力争|建设|推动|完成|实施)", items[0])
         if head:
             items[0] = items[0][head.end():]
         names.extend(x for x in items if len(x) >= 3)
