@@ -1,0 +1,59 @@
+"""`tracker outcome import`: a year-end summary read against an imported plan, logged once with --apply."""
+
+from __future__ import annotations
+
+PLAN = """某县农业农村局2023年工作要点
+
+一、发展现代农业
+（一）稳定粮食生产。新建高标准农田5万亩，新发展设施农业3000亩以上。
+（二）壮大农业经营主体。新培育市级以上龙头企业8家。
+（三）改善人居环境。改造农村卫生厕所2000户。
+"""
+
+SUMMARY = """某县农业农村局2023年工作总结
+
+——2024年1月8日
+
+一、主要工作成效
+全年建成高标准农田5.6万亩，新发展设施农业2800亩，新培育市级以上龙头企业9家，粮食总产稳定在30万吨以上。
+二、2024年工作打算
+新建高标准农田6万亩。
+"""
+
+
+def test_review_then_apply_logs_once(world, tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_text(PLAN, encoding="utf-8")
+    summary = tmp_path / "summary.txt"
+    summary.write_text(SUMMARY, encoding="utf-8")
+    world.run("plan", "import", str(plan), "--unit", "某县农业农村局")
+    pid = world.json("plan", "list")[0]["id"]
+
+    review = world.json("outcome", "import", str(summary), "--plan", str(pid))
+    by_quote = {t["quote"]: t for t in review["targets"]}
+    farmland = next(t for q, t in by_quote.items() if "高标准农田" in q)
+    assert farmland["outcome"]["value"] == 5.6 and farmland["verdict"] == "met"
+    facility = next(t for q, t in by_quote.items() if "设施农业" in q)
+    assert facility["outcome"]["value"] == 2800 and facility["verdict"] == "not_met"
+    toilets = next(t for q, t in by_quote.items() if "卫生厕所" in q)
+    assert toilets["outcome"] is None and toilets["verdict"] == "not_mentioned"
+    assert review["applied"] == []
+
+    first = world.json("--today", "2024-02-01", "outcome", "import", str(summary), "--plan", str(pid), "--apply")
+    assert len(first["applied"]) == 3
+    assert {a["on"] for a in first["applied"]} == {"2024-01-08"}  # dated as the summary is
+    second = world.json("--today", "2024-02-01", "outcome", "import", str(summary), "--plan", str(pid), "--apply")
+    assert second["applied"] == []
+
+    tasks = world.json("task", "list")
+    task_id = next(t["id"] for t in tasks if "粮食" in t["title"])
+    log = world.json("task", "log", str(task_id))
+    mine = [e for e in log if e.get("author") == "年终总结导入"]
+    assert len(mine) == 2 and any("5.6万亩" in (e.get("note") or "") for e in mine)
+
+
+def test_unknown_plan_is_a_clear_error(world, tmp_path):
+    summary = tmp_path / "summary.txt"
+    summary.write_text(SUMMARY, encoding="utf-8")
+    r = world.run("outcome", "import", str(summary), "--plan", "99", ok=False)
+    assert r.exit_code == 2 and "计划不存在" in r.output
