@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from tracker.extract.claims import COMPLETION as COMPLETION_RX
@@ -214,6 +215,7 @@ def _sentence_of(ctx: str, q: str) -> str:
     return ctx[s:k + len(q)]
 
 
+@lru_cache(maxsize=65536)
 def _core(s: str) -> str:
     """A subject's core: no qualifiers (全市, 新), no leading verbs, synonyms folded."""
     s = fold(s or "")
@@ -243,6 +245,7 @@ def _core(s: str) -> str:
     return s
 
 
+@lru_cache(maxsize=65536)
 def _approx(s: str) -> tuple[str, bool]:
     for a, b in APPROX:
         if s.startswith(a) and not s.startswith(b):
@@ -250,10 +253,11 @@ def _approx(s: str) -> tuple[str, bool]:
     return s, False
 
 
-def _grams(s: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _grams(s: str) -> frozenset[str]:
     if len(s) < 2:
-        return {s} if s else set()
-    return {s[i:i + 2] for i in range(len(s) - 1)}
+        return frozenset({s} if s else ())
+    return frozenset(s[i:i + 2] for i in range(len(s) - 1))
 
 
 def similarity(a: str, b: str) -> float:
@@ -319,15 +323,18 @@ def scaled(value: float | None, unit: str | None) -> float | None:
 # -- matching ------------------------------------------------------------------------------------
 
 
-def _score(tf: _TFeat, t: PlanTarget, c: Claim) -> float:
+def _score_gate(tf: _TFeat, t: PlanTarget, c: Claim) -> bool:
+    """What depends only on the claim's kind, unit and change: whether it can answer the target at all."""
     spec = t.spec
-    if not compatible(spec, c):
-        return 0.0
-    if c.kind in ("qualitative", "stage"):
-        return 0.0  # named-project and completion matching is done apart, with stricter rules
+    if not compatible(spec, c) or c.kind in ("qualitative", "stage"):
+        return False  # named-project and completion matching is done apart, with stricter rules
     if spec.kind == "percent" and (tf.change is not None) != (c.change is not None):
-        return 0.0
-    if tf.change and c.change and tf.change != c.change:
+        return False
+    return not (tf.change and c.change and tf.change != c.change)
+
+
+def _score(tf: _TFeat, t: PlanTarget, c: Claim) -> float:
+    if not _score_gate(tf, t, c):
         return 0.0
     if tf.list_len >= 2 and c.list_len == tf.list_len and not c.names and tf.index != c.index:
         return 0.0
@@ -414,12 +421,27 @@ def match(targets: list[PlanTarget], claims: list[Claim], year: int | None = Non
     for c in claims:
         c.period = period_of_claim(c, year)
     numeric = [c for c in claims if c.kind not in ("qualitative", "stage")]
+    groups: dict[tuple[str, str | None, str | None], list[int]] = {}
+    index: dict[str, set[int]] = {}  # bigram → claims whose words hold it: no shared bigram, no match
+    for j, c in enumerate(numeric):
+        groups.setdefault((c.kind, c.unit, c.change), []).append(j)
+        for part in (_core(c.subject), _core(c.after), _core(c.context), _core(c.wide), _core(c.subject + c.after),
+                     _approx(_core(c.subject))[0], fold(c.clause)):
+            for g in _grams(part):
+                index.setdefault(g, set()).add(j)
     pairs: list[tuple[float, int, int]] = []
     for i, (t, tf) in enumerate(zip(targets, feats)):
-        for j, c in enumerate(numeric):
-            s = _score(tf, t, c)
-            if s >= threshold:
-                pairs.append((s, i, j))
+        near: set[int] = set()
+        for g in _grams(tf.core) | _grams(tf.qualifier):
+            near |= index.get(g, set())
+        for members in groups.values():
+            if _score_gate(tf, t, numeric[members[0]]):
+                for j in members:
+                    if j not in near:
+                        continue
+                    s = _score(tf, t, numeric[j])
+                    if s >= threshold:
+                        pairs.append((s, i, j))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
     outcomes = [Outcome(t) for t in targets]
     used_t: set[int] = set()
