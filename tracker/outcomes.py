@@ -168,7 +168,7 @@ def import_outcome(ctx: Context, summary: str | Path, plan_id: int, apply: bool 
                           item_title=t.get("title") or "") for t, r in pairs]
     outcomes = compare(targets, text, plan_year)
     report = OutcomeReport(str(summary), f"#{plan_id}", plan_year, outcomes, summary_date(text, plan_year))
-    for o, (task, row) in zip(outcomes, pairs):
+    for o, (task, row) in zip(outcomes, pairs, strict=True):
         o.task_id, o.target_id = task["id"], row["id"]  # type: ignore[attr-defined]
     if not apply:
         return report
@@ -179,7 +179,7 @@ def import_outcome(ctx: Context, summary: str | Path, plan_id: int, apply: bool 
         return any(p["author"] == AUTHOR and p["target_id"] == target_id and (p["note"] or "") == note
                    and p["action"] == "update" for p in store.progress_of(c, task_id))
 
-    for o, (task, row) in zip(outcomes, pairs):
+    for o, (task, row) in zip(outcomes, pairs, strict=True):
         c_ = o.claim
         if c_ is None or c_.value is None or o.verdict == "unclear" or row["kind"] == "deadline":
             continue
@@ -187,7 +187,7 @@ def import_outcome(ctx: Context, summary: str | Path, plan_id: int, apply: bool 
         c_mag, _ = split_unit(c_.unit)
         value = c_.value * c_mag / t_mag
         note = c_.clause
-        if ctx.db.read(lambda c, t=task, r=row, n=note: already(c, t["id"], r["id"], n)):
+        if ctx.db.read(_check(already, task["id"], row["id"], note)):
             continue
         idx = [r["id"] for r in store_targets(ctx, task["id"])].index(row["id"]) + 1
         if value < 0:
@@ -196,6 +196,10 @@ def import_outcome(ctx: Context, summary: str | Path, plan_id: int, apply: bool 
         report.applied.append({"task_id": task["id"], "target_id": row["id"], "value": value, "quote": note,
                                "on": day.isoformat()})
     return report
+
+
+def _check(fn: Any, task_id: int, target_id: int, note: str) -> Any:
+    return lambda c: fn(c, task_id, target_id, note)
 
 
 def store_targets(ctx: Context, task_id: int) -> list[dict[str, Any]]:

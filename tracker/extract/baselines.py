@@ -132,17 +132,16 @@ def document_baselines(doc: Document) -> list[list[tuple[PlanTarget, Baseline | 
 
 def annotate(doc: Document, data: dict[str, Any]) -> dict[str, Any]:
     """Add "baseline" to every target of ``doc.to_dict()`` output (same order as the document)."""
-    for u, udict, pairs in zip(doc.units, data.get("units", []), document_baselines(doc)):
-        flat: list[dict[str, Any]] = []
-
-        def walk(items: list[dict[str, Any]]) -> None:
-            for it in items:
-                flat.extend(it.get("targets") or [])
-                walk(it.get("children") or [])
-
-        walk(udict.get("items") or [])
-        for tdict, (_, b) in zip(flat, pairs):
+    for udict, pairs in zip(data.get("units", []), document_baselines(doc), strict=False):
+        flat = list(_flat_targets(udict.get("items") or []))
+        for tdict, (_, b) in zip(flat, pairs, strict=False):
             tdict["baseline"] = b.to_dict() if b else None
             # how far the summary says the target already is (met / not_met / unclear / not_mentioned)
             tdict["verdict"] = b.verdict if b else "not_mentioned"
     return data
+
+
+def _flat_targets(items: list[dict[str, Any]]) -> Any:
+    for it in items:
+        yield from it.get("targets") or []
+        yield from _flat_targets(it.get("children") or [])

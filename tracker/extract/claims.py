@@ -219,7 +219,6 @@ def find_claims(text: str) -> list[Claim]:
             comparator = ">="
         elif post in ("以内", "以下") or after.startswith(("以内", "以下")) or cmp_word in LE_WORDS:
             comparator = "<="
-        sentence = n[ss:se]
         clause_o = text[cs:ce].strip()
         period = "year"
         if _CUMULATIVE.search(n[max(ss, cs - 20):ce]):

@@ -385,10 +385,8 @@ def _own_region(tf: _TFeat, quote: str) -> str:
     q = fold(quote)
     k = sent.find(q[:10]) if q else -1
     head = sent[:k] if k >= 0 else ""
-    m = None
-    for m in re.finditer(r"\d+\s*[个家所座项名人%]", head):
-        pass
-    start = m.end() if m else 0
+    ends = [m.end() for m in re.finditer(r"\d+\s*[个家所座项名人%]", head)]
+    start = ends[-1] if ends else 0
     return sent[start:]
 
 
@@ -430,7 +428,7 @@ def match(targets: list[PlanTarget], claims: list[Claim], year: int | None = Non
             for g in _grams(part):
                 index.setdefault(g, set()).add(j)
     pairs: list[tuple[float, int, int]] = []
-    for i, (t, tf) in enumerate(zip(targets, feats)):
+    for i, (t, tf) in enumerate(zip(targets, feats, strict=True)):
         near: set[int] = set()
         for g in _grams(tf.core) | _grams(tf.qualifier):
             near |= index.get(g, set())
@@ -454,10 +452,10 @@ def match(targets: list[PlanTarget], claims: list[Claim], year: int | None = Non
         outcomes[i].claim, outcomes[i].score = numeric[j], s
     words = [c for c in claims if c.kind in ("qualitative", "stage")]
     segs = _segments(text) if text else []
-    for i, (t, tf) in enumerate(zip(targets, feats)):
+    for i, tf in enumerate(feats):
         if i not in used_t:
             _match_words(outcomes[i], tf, words, segs)
-    for o, tf in zip(outcomes, feats):
+    for o, tf in zip(outcomes, feats, strict=True):
         o.verdict, o.reason = verdict(o, tf)
     return outcomes
 
