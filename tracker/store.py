@@ -26,11 +26,13 @@ TASK_COLUMNS_LIGHT = """
 """
 TARGET_COLUMNS_LIGHT = """
     t.id, t.task_id, t.position, t.kind, t.value, t.min_value, t.max_value, t.comparator,
-    t.measure, NULL AS subject, t.commitment, t.deadline, t.start_value, t.current_value, NULL AS quote
+    t.measure, NULL AS subject, t.commitment, t.deadline, t.start_value, t.current_value, NULL AS quote,
+    t.start_source, NULL AS start_quote
 """
 TARGET_COLUMNS = """
     t.id, t.task_id, t.position, t.kind, t.value, t.min_value, t.max_value, t.comparator,
-    t.measure, t.subject, t.commitment, t.deadline, t.start_value, t.current_value, t.quote
+    t.measure, t.subject, t.commitment, t.deadline, t.start_value, t.current_value, t.quote,
+    t.start_source, t.start_quote
 """
 
 
