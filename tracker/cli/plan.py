@@ -65,6 +65,8 @@ def import_(
     unit: str = typer.Option(None, "--unit", help="单位名称：单篇文档时指定单位，汇编时只导入该单位"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只显示将做的变更，不写入"),
     fmt: str = typer.Option("table", "--format", "-f", help="table 或 json"),
+    baselines: str = typer.Option("review", "--baselines",
+                                  help="上半年总结给出的基数：review（只显示，默认）、apply（设为起始值）、off"),
 ) -> None:
     """导入计划：每个条目成为任务，子条目成为子任务，承诺成为指标（同一文件重复导入不产生变化）。"""
     from tracker import plans
@@ -73,7 +75,8 @@ def import_(
 
     fmt = _format(fmt)
     y, h = _year_half(year, half)
-    result = plans.import_file(context(ctx), file, year=y, half=h, unit=unit, dry_run=dry_run)
+    mode = _baselines_mode(baselines, ("review", "apply", "off"))
+    result = plans.import_file(context(ctx), file, year=y, half=h, unit=unit, dry_run=dry_run, baselines=mode)
     if fmt == "json":
         render.print_json(result.to_dict())
     else:

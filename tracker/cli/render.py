@@ -163,6 +163,15 @@ def import_result(result: Any) -> None:
                 c.print(Text(f"{u.unit} {label}：", style=style) + Text("；".join(names)))
     if not result.changed:
         c.print("没有变化：与已导入的内容相同")
+    baseline_rows = [(u.unit, b) for u in result.units for b in u.baselines]
+    if baseline_rows:
+        rows = []
+        for name, b in baseline_rows:
+            state = ("已设为起始值" if b.get("applied") else ("可设为起始值" if "start_value" in b else "仅供参考"))
+            rows.append([name, b["target_quote"], b["message"], state])
+        table("上半年总结给出的基数（据上半年总结）", ["单位", "指标", "基数", "处理"], rows)
+        if not any(b.get("applied") for _, b in baseline_rows) and any("start_value" in b for _, b in baseline_rows):
+            c.print("用 --baselines apply 把可用的基数设为指标起始值")
 
 
 def table(title: str | None, columns: list[str], rows: list[list[Any]], **kw: Any) -> None:
@@ -268,6 +277,10 @@ def task_detail(d: Any) -> None:
                 target_goal_text(t), "" if comp is None else f"{comp:.0f}%", t["deadline"] or "", t["quote"] or "",
             ])
         table("指标", ["序号", "类型", "对象", "承诺", "当前", "目标", "完成率", "时限", "原文"], rows)
+        for i, t in enumerate(v.targets, 1):
+            if t.get("start_source") and t.get("start_value") is not None:
+                c.print(Text(f"指标{i} 起始值 {fmt_num(t['start_value'])}（{t['start_source']}", style="magenta")
+                        + Text(f"：{t.get('start_quote') or ''}）" if t.get("start_quote") else "）"))
     if v.children:
         rows = [[ch.id, (ch.row["label"] or "") + ch.row["title"], status_text(ch.status), f"{ch.completion:.0f}%"]
                 for ch in v.children]
