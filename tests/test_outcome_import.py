@@ -57,3 +57,30 @@ def test_unknown_plan_is_a_clear_error(world, tmp_path):
     summary.write_text(SUMMARY, encoding="utf-8")
     r = world.run("outcome", "import", str(summary), "--plan", "99", ok=False)
     assert r.exit_code == 2 and "计划不存在" in r.output
+
+
+def test_yearend_report_sets_the_summary_beside_the_log(world, tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_text(PLAN, encoding="utf-8")
+    summary = tmp_path / "summary.txt"
+    summary.write_text(SUMMARY, encoding="utf-8")
+    world.run("plan", "import", str(plan), "--unit", "某县农业农村局")
+    pid = world.json("plan", "list")[0]["id"]
+    tasks = world.json("task", "list")
+    grain = next(t for t in tasks if "粮食" in t["title"])
+    farmland_index = next(i for i, x in enumerate(grain["targets"], 1) if "高标准农田" in x["quote"])
+    # the unit logged 4.8万亩 in December; the summary will say 5.6万亩
+    world.run("--today", "2023-12-20", "task", "update", str(grain["id"]), "--target", str(farmland_index),
+              "--value", "4.8", "--note", "12月填报")
+    before = world.run("--today", "2024-02-01", "report", "yearend", "--year", "2023", "--format", "md",
+                       "-o", str(tmp_path / "before.md")).output
+    assert "年终总结对照" not in (tmp_path / "before.md").read_text(encoding="utf-8"), before
+    world.run("--today", "2024-02-01", "outcome", "import", str(summary), "--plan", str(pid), "--apply")
+    world.run("--today", "2024-02-01", "report", "yearend", "--year", "2023", "--format", "md",
+              "-o", str(tmp_path / "after.md"))
+    md = (tmp_path / "after.md").read_text(encoding="utf-8")
+    assert "五、年终总结对照" in md and "总结所称" in md
+    silent = md.split("总结未提及的指标")[1].split("总结与填报不一致")[0]
+    assert "卫生厕所" in silent and "高标准农田" not in silent
+    contra = md.split("总结与填报不一致")[1]
+    assert "高标准农田" in contra and "4.8" in contra and "5.6" in contra

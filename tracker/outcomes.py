@@ -174,6 +174,7 @@ def import_outcome(ctx: Context, summary: str | Path, plan_id: int, apply: bool 
         return report
     day = report.summary_date or end_d
     day = min(day, ctx.today)
+    _store_claims(ctx, Path(summary), outcomes, pairs, day)
 
     def already(c: Any, task_id: int, target_id: int, note: str) -> bool:
         return any(p["author"] == AUTHOR and p["target_id"] == target_id and (p["note"] or "") == note
@@ -206,3 +207,28 @@ def store_targets(ctx: Context, task_id: int) -> list[dict[str, Any]]:
     from tracker import store
 
     return ctx.db.read(lambda c: store.targets_of(c, task_id))
+
+
+def _store_claims(ctx: Context, path: Path, outcomes: list[Any], pairs: list[tuple[dict[str, Any], dict[str, Any]]],
+                  day: date) -> None:
+    """Keep what the summary says of every target (not_mentioned too), once per summary content."""
+    from tracker import store
+    from tracker.plans import file_sha256
+
+    sha = file_sha256(path)
+    now = ctx.now()
+
+    def run(c: Any) -> None:
+        have = store.outcome_claim_keys(c, sha)
+        rows = []
+        for o, (task, row) in zip(outcomes, pairs, strict=True):
+            if int(row["id"]) in have:
+                continue
+            cl = o.claim
+            rows.append({"task_id": task["id"], "target_id": row["id"], "source_path": str(path.resolve()),
+                         "source_sha256": sha, "value": cl.value if cl else None, "unit": cl.unit if cl else None,
+                         "quote": cl.clause if cl else None, "verdict": o.verdict, "claimed_on": day,
+                         "recorded_at": now})
+        store.insert_outcome_claims(c, rows)
+
+    ctx.db.write(run)
