@@ -37,7 +37,7 @@ _FILLER = re.compile(r"^(?:全市|全县|全区|全省|全镇|全社会|全年|�
                      r"上半年|下半年|其中|共|累计|[五十三两二]年来|过去[五十三两二]年|近[五十三两二]年)+")
 _TIME = re.compile(r"(?:19|20)\d{2}(?:至(?:19|20)?\d{2,4})?年度?|^年度|每年|全年|年内|年底前?|年末|下半年|上半年|确保|力争|争取|预计|计划")
 _SYNONYMS = (("信贷总量", "贷款余额"), ("入规", "规上"), ("规模以上", "规上"), ("限额以上", "限上"), ("外贸进出口", "进出口"),
-             ("信贷", "贷款"), ("比率", "比例"), ("竣工投产", "竣工"), ("建成投产", "建成"),
+             ("信贷", "贷款"), ("比率", "比例"), ("竣工投产", "竣工"), ("上线率", "录取率"), ("建成投产", "建成"),
              ("已经", ""), ("已全部", ""), ("全部", ""), ("已", ""), ("均", ""), ("的", ""), ("发放", ""), ("“", ""), ("”", ""), ("\"", ""))
 # Aggregates a report may name by a near synonym: a match through one of them is only "unclear".
 APPROX = (("第一产业增加值", "农业增加值"), ("第一产业", "农业增加值"), ("一产", "农业增加值"),
@@ -405,7 +405,7 @@ def _segments(text: str) -> list[str]:
     return [x.strip() for x in re.split(r"[。；;！？!?\n]", text) if x.strip()]
 
 
-_STAGE = re.compile(r"正在|正进行|正同步|施工至|前期|设计|招标|可研|规划调整|土地|平整|审批|立项|筹备|未")
+_STAGE = re.compile(r"正在|正进行|正同步|施工至|前期|设计|招标|可研|规划调整|土地|平整|审批|立项|筹备|尚未|未开工|未完成")
 
 
 def match(targets: list[PlanTarget], claims: list[Claim], year: int | None = None,
@@ -463,7 +463,9 @@ def match(targets: list[PlanTarget], claims: list[Claim], year: int | None = Non
 def _match_words(o: Outcome, tf: _TFeat, words: list[Claim], segs: list[str]) -> None:
     """Targets answered in words: named projects at a stage, or a completion of the same subject."""
     t = o.target
-    names = named_things(_own_region(tf, t.spec.quote)) if segs else []
+    # a count names its things in its own words (X、Y等2个); a deadline may name them earlier in its sentence
+    region = _own_region(tf, t.spec.quote) if t.spec.kind == "deadline" else t.spec.quote
+    names = named_things(region) if segs else []
     if names:
         hits: list[str] = []
         for nm in names:
