@@ -82,6 +82,30 @@ def test_prefer_no_match_to_a_near_one():
     assert o.claim is None
 
 
+def test_contrasting_qualifiers_are_different_measures():
+    o = _one(_t("户籍人口城镇化率达到52%左右", "percent", 52, "%", "about"), "常住人口城镇化率提高至61.3%。")
+    assert o.claim is None
+
+
+def test_same_measure_word_compares_what_it_measures():
+    o = _one(_t("开发区亩均工业增加值增长9%", "percent", 9, "%"), "规模以上工业增加值增长7.2%。")
+    assert o.claim is None
+    o = _one(_t("规上工业增加值增长8%", "percent", 8, "%"), "规模以上工业增加值增长7.2%。")
+    assert o.claim and o.claim.value == 7.2 and o.verdict == "not_met"
+
+
+def test_about_figures_and_class_descriptors():
+    o = _one(_t("推动8000家企业实施数字化改造", "count", 8000, "家"), "全年1.1万余家企业实施数字化改造，30个项目入选示范名单。")
+    assert o.claim and o.claim.value == 1.1 and o.claim.comparator == ">=" and o.verdict == "met"
+    claims = find_claims("年销售收入超5亿元的龙头企业达60家。")
+    assert [(c.value, c.unit) for c in claims if c.kind != "stage"] == [(60, "家")]
+
+
+def test_increment_target_against_a_stock_is_unclear():
+    o = _one(_t("力争新增省级重点实验室3家", "count", 3, "家"), "省级重点实验室达21家。")
+    assert o.claim is not None and o.verdict == "unclear"
+
+
 def test_plan_part_of_the_later_document_is_not_read():
     text = ("一、2023年工作回顾\n全年新增市场主体8000户。\n二、2024年重点工作\n新增市场主体1万户以上。")
     assert "1万户" not in review_text(text)

@@ -28,7 +28,7 @@ _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUM_CHARS}]+)"
 CLAIM_TOKEN = re.compile(
     rf"(?<![\d.{CN_NUM_CHARS}a-zA-Z第])(?P<a>{_NUM})"
     rf"(?:(?P<pct>%|‰)|(?P<money>(?P<mmag>万|亿|千万|百万|千)?(?:元|美元))|(?P<pts>个?百分点)|(?P<times>倍)"
-    rf"|(?P<mag>万|亿)?(?P<meas>{_MEAS_RX}))"
+    rf"|(?P<mag>万|亿)?(?P<yu>余|多)?(?P<meas>{_MEAS_RX}))"
     rf"(?P<post>及以上|以上|以下|以内|左右|多|余)?"
 )
 _CN_PCT = re.compile(rf"百分之(?P<a>[\d.{CN_NUM_CHARS}]+)")
@@ -185,6 +185,8 @@ def find_claims(text: str) -> list[Claim]:
         if gd.get("meas") == "个" and n.startswith(("月", "工作日", "小时"), m.end()):
             continue
         cs, ce = _bounds(n, a_start, _CLAUSE_END)
+        if n.startswith("的", m.end()) and CLAIM_TOKEN.search(n, m.end(), ce):
+            continue  # 年销售收入超10亿元的龙头企业达100家: the first figure names a class
         ss, se = _bounds(n, a_start, _SENT_END)
         if cs != prev_clause:
             prev_end = cs
@@ -215,7 +217,7 @@ def find_claims(text: str) -> list[Claim]:
         else:
             last_subject = subject
         comparator = "="
-        if post in ("以上", "及以上", "多", "余") or after.startswith("以上") or cmp_word in GE_WORDS:
+        if post in ("以上", "及以上", "多", "余") or gd.get("yu") or after.startswith("以上") or cmp_word in GE_WORDS:
             comparator = ">="
         elif post in ("以内", "以下") or after.startswith(("以内", "以下")) or cmp_word in LE_WORDS:
             comparator = "<="

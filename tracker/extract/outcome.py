@@ -199,8 +199,8 @@ def _target_features(t: PlanTarget) -> _TFeat:
         head = re.split(r"\d", head)[0]
         if len(head) >= 2:
             qualifier = head[:2]
-    increment = bool(re.match(r"\s*(新增|新建|新认证|新认定|新培育|新发展|新签约|新改造|新入规|新聘|新开工)", seg if pos >= 0 else q)) \
-        or bool(re.match(r"(新增|新建|新认证|新认定|新培育|新发展|新签约|新改造|新入规|新聘|新开工)", gold_subject))
+    own = q[clause_start:pos] if pos >= 0 else q
+    increment = bool(_INCREMENT.search(own)) or bool(_INCREMENT.match(gold_subject))
     return _TFeat(_core(core), change, level, index, list_len, sentence, _core(qualifier), increment)
 
 
@@ -260,12 +260,30 @@ def _grams(s: str) -> frozenset[str]:
     return frozenset(s[i:i + 2] for i in range(len(s) - 1))
 
 
+# Words that name what is measured, not which thing: 增加值 of what, 投资 in what.
+_MEASURE_HEADS = ("增加值", "总额", "总值", "收入", "投资", "产值", "总量", "余额", "规模", "面积", "产量", "比例", "比重")
+# Qualifiers that name a different aggregate: 户籍 is not 常住, 农村 is not 城镇.
+_CONTRASTS = (("户籍", "常住"), ("城镇", "农村"), ("城镇", "乡村"), ("城市", "农村"), ("规上", "限上"),
+              ("一般公共预算", "政府性基金"), ("出口", "进口"), ("国家级", "省级"), ("省级", "市级"), ("市级", "县级"))
+
+
 def similarity(a: str, b: str) -> float:
-    """How alike two subject cores are: bigram Dice, raised when one holds the other."""
+    """How alike two subject cores are: bigram Dice, raised when one holds the other.
+
+    Two cores that end in the same measure word (增加值, 投资) are compared by what comes before it;
+    contrasting qualifiers (户籍/常住) make them different measures.
+    """
     if not a or not b:
         return 0.0
     if a == b:
         return 1.0
+    for x, y in _CONTRASTS:
+        if (x in a and y in b and y not in a and x not in b) or (y in a and x in b and x not in a and y not in b):
+            return 0.0
+    for head in _MEASURE_HEADS:
+        if a.endswith(head) and b.endswith(head) and len(a) > len(head) and len(b) > len(head):
+            a, b = a[: -len(head)], b[: -len(head)]
+            break
     ga, gb = _grams(a), _grams(b)
     dice = 2 * len(ga & gb) / (len(ga) + len(gb))
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
@@ -338,7 +356,8 @@ def _score(tf: _TFeat, t: PlanTarget, c: Claim) -> float:
         return 0.0
     if tf.list_len >= 2 and c.list_len == tf.list_len and not c.names and tf.index != c.index:
         return 0.0
-    csub, approx = _approx(_core(c.subject) or _core(c.context))
+    own_words = _core(c.subject) or ("" if len(_core(c.after)) >= 2 else _core(c.context))
+    csub, approx = _approx(own_words)
     s = similarity(tf.core, csub)
     if c.after:
         s = max(s, similarity(tf.core, _core(c.subject + c.after)), similarity(tf.core, _core(c.after)))
@@ -377,6 +396,9 @@ def named_things(text: str) -> list[str]:
             items[0] = items[0][head.end():]
         names.extend(x for x in items if len(x) >= 3)
     return names
+
+
+_INCREMENT = re.compile(r"新增|新建|新认证|新认定|新培育|新发展|新签约|新改造|新入规|新聘|新开工|培育|引进")
 
 
 def _own_region(tf: _TFeat, quote: str) -> str:
