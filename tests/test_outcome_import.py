@@ -84,3 +84,28 @@ def test_yearend_report_sets_the_summary_beside_the_log(world, tmp_path):
     assert "卫生厕所" in silent and "高标准农田" not in silent
     contra = md.split("总结与填报不一致")[1]
     assert "高标准农田" in contra and "4.8" in contra and "5.6" in contra
+
+
+def test_outcome_parse_bad_input_is_a_chinese_message(world, tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_text(PLAN, encoding="utf-8")
+    r = world.run("outcome", "parse", str(tmp_path / "none.txt"), "--plan", str(plan), ok=False)
+    assert r.exit_code == 2 and "文件不存在" in r.output
+    broken = tmp_path / "plan.json"
+    broken.write_text("{not json", encoding="utf-8")
+    summary = tmp_path / "summary.txt"
+    summary.write_text(SUMMARY, encoding="utf-8")
+    r = world.run("outcome", "parse", str(summary), "--plan", str(broken), ok=False)
+    assert r.exit_code == 2 and "计划 JSON" in r.output
+    r = world.run("outcome", "parse", str(summary), "--plan", str(plan), "--year", "1800", ok=False)
+    assert r.exit_code == 2 and "--year" in r.output
+
+
+def test_outcome_parse_table_lists_silent_drops(world, tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_text(PLAN, encoding="utf-8")
+    summary = tmp_path / "summary.txt"
+    summary.write_text(SUMMARY, encoding="utf-8")
+    out = world.run("outcome", "parse", str(summary), "--plan", str(plan)).output
+    assert "总结未提及的指标（1 项）" in out and "改造农村卫生厕所2000户" in out.split("总结未提及的指标")[1]
+    assert "未完成" in out and "2800亩" in out
