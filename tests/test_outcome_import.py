@@ -109,3 +109,18 @@ def test_outcome_parse_table_lists_silent_drops(world, tmp_path):
     out = world.run("outcome", "parse", str(summary), "--plan", str(plan)).output
     assert "总结未提及的指标（1 项）" in out and "改造农村卫生厕所2000户" in out.split("总结未提及的指标")[1]
     assert "未完成" in out and "2800亩" in out
+
+
+def test_values_a_target_cannot_hold_are_skipped_not_half_applied(world, tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_text("某县商务局2023年工作要点\n一、扩大开放\n（一）外贸。外贸进出口总额增长20%以上。\n"
+                    "（二）招商。新签约项目30个。\n", encoding="utf-8")
+    summary = tmp_path / "summary.txt"
+    summary.write_text("某县商务局2023年工作总结\n一、工作成效\n全年进出口总额增长126%，新签约项目34个。\n", encoding="utf-8")
+    world.run("plan", "import", str(plan), "--unit", "某县商务局")
+    pid = world.json("plan", "list")[0]["id"]
+    out = world.json("--today", "2024-01-20", "outcome", "import", str(summary), "--plan", str(pid), "--apply")
+    assert [a["value"] for a in out["applied"]] == [34]
+    assert [s["value"] for s in out["skipped"]] == [126]
+    trade = next(t for t in out["targets"] if "进出口" in t["quote"])
+    assert trade["verdict"] == "met"

@@ -30,6 +30,7 @@ class OutcomeReport:
     outcomes: list[Any]
     summary_date: date | None = None
     applied: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         out = {"met": 0, "not_met": 0, "unclear": 0, "not_mentioned": 0}
@@ -41,7 +42,7 @@ class OutcomeReport:
         return {"source": self.source, "plan": self.plan_source, "year": self.year,
                 "summary_date": self.summary_date.isoformat() if self.summary_date else None,
                 "counts": self.counts(), "targets": [o.to_dict() for o in self.outcomes],
-                "applied": self.applied}
+                "applied": self.applied, "skipped": self.skipped}
 
 
 def summary_date(text: str, year: int | None) -> date | None:
@@ -143,7 +144,8 @@ def import_outcome(ctx: Context, summary: str | Path, plan_id: int, apply: bool 
     from tracker import store
     from tracker.errors import NotFoundError
     from tracker.extract.outcome import PlanTarget, compare, split_unit
-    from tracker.tasks import log_update
+    from tracker.status import NUMERIC_KINDS
+    from tracker.tasks import recompute, refresh_rollups
 
     text = _read(summary)
 
@@ -174,61 +176,60 @@ def import_outcome(ctx: Context, summary: str | Path, plan_id: int, apply: bool 
         return report
     day = report.summary_date or end_d
     day = min(day, ctx.today)
-    _store_claims(ctx, Path(summary), outcomes, pairs, day)
-
-    def already(c: Any, task_id: int, target_id: int, note: str) -> bool:
-        return any(p["author"] == AUTHOR and p["target_id"] == target_id and (p["note"] or "") == note
-                   and p["action"] == "update" for p in store.progress_of(c, task_id))
-
+    sha_path = Path(summary)
+    pending = []
     for o, (task, row) in zip(outcomes, pairs, strict=True):
         c_ = o.claim
-        if c_ is None or c_.value is None or o.verdict == "unclear" or row["kind"] == "deadline":
+        if c_ is None or c_.value is None or o.verdict == "unclear" or row["kind"] not in NUMERIC_KINDS:
             continue
-        t_mag, _ = split_unit(row["measure"])
-        c_mag, _ = split_unit(c_.unit)
-        value = c_.value * c_mag / t_mag
-        note = c_.clause
-        if ctx.db.read(_check(already, task["id"], row["id"], note)):
+        value = c_.value * split_unit(c_.unit)[0] / split_unit(row["measure"])[0]
+        if value < 0 or (row["kind"] == "percent" and value > 100):
+            report.skipped.append({"task_id": task["id"], "target_id": row["id"], "value": value, "quote": c_.clause,
+                                   "reason": "数值超出该指标允许的范围（增长率等不是完成值）"})
             continue
-        idx = [r["id"] for r in store_targets(ctx, task["id"])].index(row["id"]) + 1
-        if value < 0:
-            continue
-        log_update(ctx, task["id"], target_index=idx, value=value, note=note, author=AUTHOR, on=day)
-        report.applied.append({"task_id": task["id"], "target_id": row["id"], "value": value, "quote": note,
-                               "on": day.isoformat()})
+        pending.append((task, row, value, c_.clause))
+    now = ctx.now()
+
+    def run(c: Any) -> list[dict[str, Any]]:
+        """Claims and progress rows in one transaction: all of them or none."""
+        _store_claims(c, sha_path, outcomes, pairs, day, now)
+        done: list[dict[str, Any]] = []
+        touched: list[int] = []
+        for task, row, value, note in pending:
+            if any(p["author"] == AUTHOR and p["target_id"] == row["id"] and (p["note"] or "") == note
+                   and p["action"] == "update" for p in store.progress_of(c, task["id"])):
+                continue  # logged by an earlier run: nothing twice
+            store.insert_progress(c, task_id=task["id"], target_id=row["id"], action="update", value=value,
+                                  percent=None, note=note, author=AUTHOR, happened_on=day, recorded_at=now,
+                                  retracts_id=None)
+            recompute(c, task["id"])
+            store.update_task(c, task["id"], updated_at=now)
+            touched.append(task["id"])
+            done.append({"task_id": task["id"], "target_id": row["id"], "value": value, "quote": note,
+                         "on": day.isoformat()})
+        if touched:
+            refresh_rollups(c, sorted(set(touched)))
+        return done
+
+    report.applied = ctx.db.write(run)
     return report
 
 
-def _check(fn: Any, task_id: int, target_id: int, note: str) -> Any:
-    return lambda c: fn(c, task_id, target_id, note)
-
-
-def store_targets(ctx: Context, task_id: int) -> list[dict[str, Any]]:
-    from tracker import store
-
-    return ctx.db.read(lambda c: store.targets_of(c, task_id))
-
-
-def _store_claims(ctx: Context, path: Path, outcomes: list[Any], pairs: list[tuple[dict[str, Any], dict[str, Any]]],
-                  day: date) -> None:
+def _store_claims(c: Any, path: Path, outcomes: list[Any], pairs: list[tuple[dict[str, Any], dict[str, Any]]],
+                  day: date, now: Any) -> None:
     """Keep what the summary says of every target (not_mentioned too), once per summary content."""
     from tracker import store
     from tracker.plans import file_sha256
 
     sha = file_sha256(path)
-    now = ctx.now()
-
-    def run(c: Any) -> None:
-        have = store.outcome_claim_keys(c, sha)
-        rows = []
-        for o, (task, row) in zip(outcomes, pairs, strict=True):
-            if int(row["id"]) in have:
-                continue
-            cl = o.claim
-            rows.append({"task_id": task["id"], "target_id": row["id"], "source_path": str(path.resolve()),
-                         "source_sha256": sha, "value": cl.value if cl else None, "unit": cl.unit if cl else None,
-                         "quote": cl.clause if cl else None, "verdict": o.verdict, "claimed_on": day,
-                         "recorded_at": now})
-        store.insert_outcome_claims(c, rows)
-
-    ctx.db.write(run)
+    have = store.outcome_claim_keys(c, sha)
+    rows = []
+    for o, (task, row) in zip(outcomes, pairs, strict=True):
+        if int(row["id"]) in have:
+            continue
+        cl = o.claim
+        rows.append({"task_id": task["id"], "target_id": row["id"], "source_path": str(path.resolve()),
+                     "source_sha256": sha, "value": cl.value if cl else None, "unit": cl.unit if cl else None,
+                     "quote": cl.clause if cl else None, "verdict": o.verdict, "claimed_on": day,
+                     "recorded_at": now})
+    store.insert_outcome_claims(c, rows)
