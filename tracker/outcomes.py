@@ -182,6 +182,10 @@ def import_outcome(ctx: Context, summary: str | Path, plan_id: int, apply: bool 
         c_ = o.claim
         if c_ is None or c_.value is None or o.verdict == "unclear" or row["kind"] not in NUMERIC_KINDS:
             continue
+        if c_.kind == "plan_share":
+            report.skipped.append({"task_id": task["id"], "target_id": row["id"], "value": c_.value,
+                                   "quote": c_.clause, "reason": "总结给出的是完成年计划的比例，不是完成值"})
+            continue
         value = c_.value * split_unit(c_.unit)[0] / split_unit(row["measure"])[0]
         if value < 0 or (row["kind"] == "percent" and value > 100):
             report.skipped.append({"task_id": task["id"], "target_id": row["id"], "value": value, "quote": c_.clause,

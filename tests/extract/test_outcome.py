@@ -106,6 +106,15 @@ def test_increment_target_against_a_stock_is_unclear():
     assert o.claim is not None and o.verdict == "unclear"
 
 
+def test_share_of_the_annual_plan_answers_any_target():
+    text = "城镇新增就业、新增发放创业担保贷款分别完成年计划的118.2%、96.5%。"
+    jobs = _t("城镇新增就业41万人", "count", 41, "万人")
+    loans = _t("新增发放创业担保贷款160亿元", "amount", 160, "亿元")
+    a, b = match([jobs, loans], find_claims(text), 2025, text=text)
+    assert (a.claim.value, a.verdict) == (118.2, "met")
+    assert (b.claim.value, b.verdict) == (96.5, "not_met")
+
+
 def test_plan_part_of_the_later_document_is_not_read():
     text = ("一、2023年工作回顾\n全年新增市场主体8000户。\n二、2024年重点工作\n新增市场主体1万户以上。")
     assert "1万户" not in review_text(text)
@@ -170,7 +179,7 @@ def test_claim_parser_on_any_text(parts):
     claims = find_claims(text)
     for c in claims:
         assert c.clause in text or c.clause.strip() == ""
-        assert c.kind in ("count", "percent", "amount", "multiple", "qualitative", "stage")
+        assert c.kind in ("count", "percent", "amount", "multiple", "plan_share", "qualitative", "stage")
         assert (c.value is None) == (c.kind in ("qualitative", "stage"))
     outcome = match([_t("新增企业10家", "count", 10, "家")], claims, 2023, text=text)[0]
     assert outcome.verdict in ("met", "not_met", "unclear", "not_mentioned")

@@ -51,6 +51,8 @@ PARTIAL = re.compile(r"基本完成|基本实现|基本建成|部分完成|有�
 _QUOTE_SPANS = re.compile(r"“[^”\n]{0,40}”|\"[^\"\n]{0,40}\"|《[^》\n]{0,60}》")
 _PAREN_SPANS = re.compile(r"[（(][^（()）\n]{0,120}[)）]")
 _CLAUSE_END = "，,；;。！？!?\n"
+PLAN_SHARE_UNIT = "%（占年计划）"
+_PLAN_SHARE = re.compile(r"完成(?:了)?(?:全?年度?|年)?(?:计划|目标|任务|目标任务)(?:任务)?的(?:[\d.]+%、)*$")
 _SENT_END = "；;。！？!?\n"
 
 
@@ -58,7 +60,7 @@ _SENT_END = "；;。！？!?\n"
 class Claim:
     """One thing a later document says was achieved, with the words it was said in."""
 
-    kind: str  # count | percent | amount | multiple | qualitative | stage
+    kind: str  # count | percent | amount | multiple | plan_share (完成年计划的X%) | qualitative | stage
     value: float | None
     unit: str | None  # as written: 万亩, %, 个百分点, 亿元, 倍
     comparator: str = "="  # = >= <=  (>= for 突破600亿元 and 91%以上: only a bound)
@@ -199,7 +201,9 @@ def find_claims(text: str) -> list[Claim]:
         if post in ("以上", "以下") and m.end() < len(n) and re.match(r"[\u4e00-\u9fff]", n[m.end()]) \
                 and not n.startswith(("的", "和", "、"), m.end()):
             continue  # 亿元以上项目: a class of things
-        if gd.get("pct") or gd.get("pts") or "百分之" in m.group(0):
+        if gd.get("pct") and _PLAN_SHARE.search(n[max(cs, a_start - 16):a_start]):
+            kind, unit = "plan_share", PLAN_SHARE_UNIT  # 完成年计划的118.2%: a share of the plan, any target
+        elif gd.get("pct") or gd.get("pts") or "百分之" in m.group(0):
             kind, unit = "percent", ("个百分点" if gd.get("pts") else ("‰" if gd.get("pct") == "‰" else "%"))
         elif gd.get("money"):
             kind, unit = "amount", gd["money"]
@@ -211,6 +215,8 @@ def find_claims(text: str) -> list[Claim]:
                 continue
         if kind == "count" and re.search(r"(?:19|20)\d{2}$", m.group("a")) and unit in ("年",):
             continue
+        if kind == "plan_share":
+            seg = _PLAN_SHARE.sub("", seg)
         subject, change, level, cmp_word = _strip_words(seg)
         if not subject or re.fullmatch(r"[、和及与]+", subject):
             subject = last_subject

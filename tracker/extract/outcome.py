@@ -35,7 +35,7 @@ _VERBS = re.compile(r"新建改造|新改扩建|改扩建|新改建|新建|建�
                     r"扩大到|扩大|达到|实现|带动|精准|拓展|落实|争创|启动|确保|力争|争取|预计")
 _FILLER = re.compile(r"^(?:全市|全县|全区|全省|全镇|全社会|全年|年内|本年度|今年|当年|市区|我市|我县|我区|全体|目前|截至目前|"
                      r"上半年|下半年|其中|共|累计|[五十三两二]年来|过去[五十三两二]年|近[五十三两二]年)+")
-_TIME = re.compile(r"(?:19|20)\d{2}(?:至(?:19|20)?\d{2,4})?年度?|^年度|每年|全年|年内|年底前?|年末|下半年|上半年|确保|力争|争取|预计|计划")
+_TIME = re.compile(r"(?:19|20)\d{2}(?:至(?:19|20)?\d{2,4})?年度?|^年度|每年|全年|年内|年底前?|年末|下半年|上半年|确保|力争|争取|预计|计划|基本")
 _SYNONYMS = (("信贷总量", "贷款余额"), ("入规", "规上"), ("规模以上", "规上"), ("限额以上", "限上"), ("外贸进出口", "进出口"),
              ("信贷", "贷款"), ("比率", "比例"), ("竣工投产", "竣工"), ("上线率", "录取率"), ("建成投产", "建成"),
              ("已经", ""), ("已全部", ""), ("全部", ""), ("已", ""), ("均", ""), ("的", ""), ("发放", ""), ("“", ""), ("”", ""), ("\"", ""))
@@ -304,7 +304,7 @@ def split_unit(unit: str | None) -> tuple[float, str]:
     return 1.0, u
 
 
-def _alike(a: str, b: str) -> bool:
+def alike_units(a: str, b: str) -> bool:
     if a == b:
         return True
     return any(a in g and b in g for g in _ALIKE)
@@ -323,6 +323,8 @@ def compatible(spec: TargetSpec, claim: Claim) -> bool:
         return claim.kind in ("qualitative", "stage")
     if claim.kind in ("qualitative", "stage"):
         return True
+    if claim.kind == "plan_share":
+        return tk in ("count", "amount", "percent") and spec.kind != "ratio"
     if tk != claim.kind:
         return False
     if tk == "percent":
@@ -331,7 +333,7 @@ def compatible(spec: TargetSpec, claim: Claim) -> bool:
         return True
     if spec.kind == "ratio":
         return False
-    return _alike(split_unit(spec.unit)[1], split_unit(claim.unit)[1])
+    return alike_units(split_unit(spec.unit)[1], split_unit(claim.unit)[1])
 
 
 def scaled(value: float | None, unit: str | None) -> float | None:
@@ -346,6 +348,8 @@ def _score_gate(tf: _TFeat, t: PlanTarget, c: Claim) -> bool:
     spec = t.spec
     if not compatible(spec, c) or c.kind in ("qualitative", "stage"):
         return False  # named-project and completion matching is done apart, with stricter rules
+    if c.kind == "plan_share":
+        return True
     if spec.kind == "percent" and (tf.change is not None) != (c.change is not None):
         return False
     return not (tf.change and c.change and tf.change != c.change)
@@ -534,6 +538,10 @@ def verdict(o: Outcome, tf: _TFeat | None = None) -> tuple[str, str]:
         return "unclear", "总结只作定性表述"
     if tf is None:
         tf = _target_features(o.target)
+    if c.kind == "plan_share" and c.value is not None:
+        if c.value >= 100 - 1e-9:
+            return "met", f"总结称完成年计划的{c.value:g}%"
+        return "not_met", f"总结称只完成年计划的{c.value:g}%"
     tv = spec.value if spec.value is not None else spec.min
     if tv is None or c.value is None:
         return "unclear", "计划指标无具体数值"

@@ -18,9 +18,10 @@ VERDICTS = {"met": "完成", "not_met": "未完成", "unclear": "待核实", "no
 
 
 def _scaled(value: float | None, unit: str | None, target_unit: str | None) -> float | None:
-    from tracker.extract.outcome import split_unit
+    """The claim in the target's unit, or None when it is not in a comparable unit (完成年计划的118%)."""
+    from tracker.extract.outcome import alike_units, split_unit
 
-    if value is None:
+    if value is None or not alike_units(split_unit(unit)[1], split_unit(target_unit)[1]):
         return None
     return value * split_unit(unit)[0] / split_unit(target_unit)[0]
 
