@@ -135,7 +135,7 @@ def _bounds(n: str, pos: int, ends: str) -> tuple[int, int]:
 _SUBJ_TRIM = re.compile(r"^(?:[、，,：:和及与\s]|并且|其中|另外|同时|全年|年内)+|[、，,：:\s]+$")
 
 
-def _strip_words(seg: str) -> tuple[str, str | None, bool, str]:
+def strip_words(seg: str) -> tuple[str, str | None, bool, str]:
     """(subject, change, level, comparator word) from the words before a number."""
     change: str | None = None
     level = False
@@ -217,7 +217,7 @@ def find_claims(text: str) -> list[Claim]:
             continue
         if kind == "plan_share":
             seg = _PLAN_SHARE.sub("", seg)
-        subject, change, level, cmp_word = _strip_words(seg)
+        subject, change, level, cmp_word = strip_words(seg)
         if not subject or re.fullmatch(r"[、和及与]+", subject):
             subject = last_subject
         else:
@@ -247,7 +247,7 @@ def find_claims(text: str) -> list[Claim]:
     for m in _DOUBLED.finditer(n):
         cs, ce = _bounds(n, m.start(), _CLAUSE_END)
         ss, se = _bounds(n, m.start(), _SENT_END)
-        subject, _, _, _ = _strip_words(re.sub(r"(实现|基本|了)$", "", n[cs:m.start()]))
+        subject, _, _, _ = strip_words(re.sub(r"(实现|基本|了)$", "", n[cs:m.start()]))
         out.append(Claim(kind="multiple", value=1.0, unit="倍", subject=subject, clause=text[cs:ce].strip(),
                          sentence=text[ss:se].strip(), start=m.start(), change="up",
                          context=n[_bounds(n, max(0, cs - 1), _CLAUSE_END)[0]:cs].strip("，,") if cs > ss else ""))
@@ -292,7 +292,7 @@ def _distribute(n: str, claims: list[Claim]) -> None:
                 c.subject = names[i]
                 c.names = names
             else:
-                c.subject = _strip_words(names_seg)[0] or c.subject
+                c.subject = strip_words(names_seg)[0] or c.subject
         for c in lst[1:]:
             c.change = c.change or first.change
 

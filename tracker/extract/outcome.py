@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from tracker.extract.claims import COMPLETION as COMPLETION_RX
-from tracker.extract.claims import Claim, _strip_words, find_claims, period_of_claim
+from tracker.extract.claims import Claim, strip_words, find_claims, period_of_claim
 from tracker.extract.model import Document, PlanItem, TargetSpec
 from tracker.extract.numerals import fold
 
@@ -164,12 +164,12 @@ def _target_features(t: PlanTarget) -> _TFeat:
             list_len = len(after)
             names = [x for x in re.split(r"[、，,]|和|及|与", names_seg) if x.strip()]
             core_seg = names[index] if 0 <= index < len(names) and len(names) == list_len else names_seg
-            _, change, level, _ = _strip_words(q[k + 2:pos] if index == 0 else q[k:pos].split("分别")[-1])
+            _, change, level, _ = strip_words(q[k + 2:pos] if index == 0 else q[k:pos].split("分别")[-1])
             if index > 0:
-                _, change, level, _ = _strip_words(q[k + 2:after[0].start()])
-            core = _strip_words(core_seg)[0]
+                _, change, level, _ = strip_words(q[k + 2:after[0].start()])
+            core = strip_words(core_seg)[0]
         else:
-            core, change, level, _ = _strip_words(_TIME.sub("", seg))
+            core, change, level, _ = strip_words(_TIME.sub("", seg))
             if spec.kind in ("count", "amount", "ratio"):
                 tail = q[pos:]
                 m = re.match(r"[\d.]+\s*" + re.escape(fold(spec.unit or "")) + r"(?:以上|以内|左右|多)?", tail)
@@ -181,11 +181,11 @@ def _target_features(t: PlanTarget) -> _TFeat:
     if (not core or len(_core(core)) < 2) and pos >= 0 and not gold_subject:
         first = re.search(r"\d", q[clause_start:pos]) if pos >= 0 else None
         if first:  # 城镇化率提高1.5个百分点、达到47.7%: the level shares the rise's subject
-            core = _strip_words(q[clause_start:clause_start + first.start()])[0]
+            core = strip_words(q[clause_start:clause_start + first.start()])[0]
     if not core or len(_core(core)) < 2:
         core = gold_subject
     if spec.kind == "deadline" and not core:
-        core = _strip_words(_TIME.sub("", q))[0]
+        core = strip_words(_TIME.sub("", q))[0]
     # growth targets written as "产值增长20%" keep their change even if the subject came from elsewhere
     if change is None and re.search(r"增长|增速|提高|下降|降低", gold_subject) and spec.kind == "percent" \
             and not re.search(r"提高到|提高至|降至|降到", q):
@@ -195,7 +195,7 @@ def _target_features(t: PlanTarget) -> _TFeat:
     qualifier = qm.group(1) if qm else re.split(r"[，,；;、]", sentence)[0][:8]
     if pos >= 0 and q.rfind("、", 0, pos) > clause_start:
         # 粮食播种面积稳定在312万亩、产量保持在80万吨: the list's head noun qualifies 产量
-        head = _core(_strip_words(_TIME.sub("", q[clause_start:q.find("、", clause_start)]))[0])
+        head = _core(strip_words(_TIME.sub("", q[clause_start:q.find("、", clause_start)]))[0])
         head = re.split(r"\d", head)[0]
         if len(head) >= 2:
             qualifier = head[:2]
