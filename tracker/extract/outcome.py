@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from tracker.extract.claims import COMPLETION as COMPLETION_RX
-from tracker.extract.claims import Claim, strip_words, find_claims, period_of_claim
+from tracker.extract.claims import Claim, find_claims, period_of_claim, strip_words
 from tracker.extract.model import Document, PlanItem, TargetSpec
 from tracker.extract.numerals import fold
 
