@@ -183,3 +183,10 @@ def test_claim_parser_on_any_text(parts):
         assert (c.value is None) == (c.kind in ("qualitative", "stage"))
     outcome = match([_t("新增企业10家", "count", 10, "家")], claims, 2023, text=text)[0]
     assert outcome.verdict in ("met", "not_met", "unclear", "not_mentioned")
+
+
+def test_last_years_summary_gives_no_baselines():
+    doc = parse_text("某县林业局2023年工作总结及2024年工作计划\n一、2023年工作总结\n全年完成人工造林17015亩，其中油茶5118亩。\n"
+                     "二、2024年工作计划\n1、抓好基地建设。计划新造林15000亩，其中油茶5755亩。\n")
+    assert doc.units[0].summary_text  # the summary is kept, but it reports on another year
+    assert all(b is None for _, b in unit_baselines(doc.units[0]))

@@ -93,11 +93,20 @@ def unit_baselines(unit: UnitPlan, year: int | None = None) -> list[tuple[PlanTa
             walk(it.children)
 
     walk(unit.items)
-    if not unit.summary_text.strip() or not targets:
+    if not unit.summary_text.strip() or not targets or not same_year_summary(unit):
         return [(t, None) for t in targets]
     claims = [c for c in find_claims(unit.summary_text) if not _is_plan_sentence(c)]
     outcomes = match(targets, claims, year or unit.period_start.year, text=unit.summary_text)
     return [(o.target, _baseline(o, unit.summary_text)) for o in outcomes]
+
+
+def same_year_summary(unit: UnitPlan) -> bool:
+    """Whether the summary part reports on the plan's own year so far (上半年总结 + 下半年计划).
+
+    A 年度总结 followed by next year's plan (or a work report's review of last year) gives last
+    year's figures: they are not how far this year's targets already are.
+    """
+    return unit.period_start.month >= 7 and unit.period_start.year == unit.period_end.year
 
 
 _FUTURE = re.compile(r"拟|将要|计划|预计|力争|争取|下半年|下一步")
