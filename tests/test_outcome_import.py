@@ -99,6 +99,12 @@ def test_outcome_parse_bad_input_is_a_chinese_message(world, tmp_path):
     assert r.exit_code == 2 and "计划 JSON" in r.output
     r = world.run("outcome", "parse", str(summary), "--plan", str(plan), "--year", "1800", ok=False)
     assert r.exit_code == 2 and "--year" in r.output
+    for body in ('{"units": [1, 2]}', '{"units": [{"items": [{"targets": [{"kind": "count", "unit": 5}]}]}]}',
+                 '{"targets": [{"kind": "件数", "value": 3}]}', '{"plan_year": "明年", "targets": []}', "[1, 2]",
+                 '{"targets": [{"kind": "count", "value": "十"}]}', '{"nothing": true}'):
+        broken.write_text(body, encoding="utf-8")
+        r = world.run("outcome", "parse", str(summary), "--plan", str(broken), ok=False)
+        assert r.exit_code == 2 and "计划 JSON" in r.output, (body, r.output)
 
 
 def test_outcome_parse_table_lists_silent_drops(world, tmp_path):

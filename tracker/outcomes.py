@@ -97,13 +97,20 @@ def targets_from_json(path: Path) -> tuple[list[Any], int | None]:
     if not isinstance(data, dict):
         raise InputError(f"计划 JSON 应为对象（含 units 或 targets）：{path.name}")
 
-    def spec(t: dict[str, Any]) -> TargetSpec:
+    def spec(t: Any) -> TargetSpec:
+        bad = InputError(f"计划 JSON 中的指标格式不对：{str(t)[:60]}（kind 应为 {'、'.join(KINDS)}，value/min/max 为数字，"
+                         "unit/subject/quote 为文字）")
+        if not isinstance(t, dict) or str(t.get("kind") or "count") not in KINDS:
+            raise bad
+        texts = [t.get(k) for k in ("unit", "subject", "commitment", "quote", "context")]
+        if any(x is not None and not isinstance(x, str) for x in texts):
+            raise bad
         try:
             return TargetSpec(kind=str(t.get("kind") or "count"), value=_f(t.get("value")), min=_f(t.get("min")),
                               max=_f(t.get("max")), comparator=str(t.get("comparator") or "="), unit=t.get("unit"),
                               subject=t.get("subject"), commitment=t.get("commitment"), quote=str(t.get("quote") or ""))
-        except (TypeError, ValueError):
-            raise InputError(f"计划 JSON 中的指标格式不对：{str(t)[:60]}") from None
+        except (TypeError, ValueError, OverflowError):
+            raise bad from None
 
     out: list[Any] = []
     year: int | None = data.get("plan_year") or data.get("year")
@@ -115,19 +122,35 @@ def targets_from_json(path: Path) -> tuple[list[Any], int | None]:
                            for t in it.get("targets") or [])
                 walk(it.get("children") or [], unit)
 
-        for u in data["units"]:
-            walk(u.get("items") or [], str(u.get("name") or ""))
-            if year is None and (u.get("period") or {}).get("start"):
-                year = int(str(u["period"]["start"])[:4])
+        try:
+            for u in data["units"]:
+                walk(u.get("items") or [], str(u.get("name") or ""))
+                if year is None and (u.get("period") or {}).get("start"):
+                    year = int(str(u["period"]["start"])[:4])
+        except (AttributeError, TypeError, ValueError):
+            raise InputError(f"计划 JSON 的 units 格式不对（应为 tracker plan parse --format json 的输出）：{path.name}") from None
     elif isinstance(data.get("targets"), list):
         out = [PlanTarget(spec(t), context=str(t.get("context") or "")) for t in data["targets"]]
     else:
         raise InputError(f"计划 JSON 中没有 units 或 targets：{path.name}")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int | str) or not str(year).isdigit()
+                             or not 1990 <= int(year) <= 2100):
+        raise InputError(f"计划 JSON 中的年份无效：{year}")
     return out, (int(year) if year else None)
 
 
+KINDS = ("count", "percent", "amount", "deadline", "ratio")
+
+
 def _f(x: Any) -> float | None:
-    return None if x is None else float(x)
+    if x is None:
+        return None
+    if isinstance(x, bool) or not isinstance(x, int | float | str):
+        raise TypeError(x)
+    v = float(x)
+    if v != v or v in (float("inf"), float("-inf")):
+        raise ValueError(x)
+    return v
 
 
 def _spec_of(row: dict[str, Any]) -> Any:

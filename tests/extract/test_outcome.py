@@ -190,3 +190,31 @@ def test_last_years_summary_gives_no_baselines():
                      "二、2024年工作计划\n1、抓好基地建设。计划新造林15000亩，其中油茶5755亩。\n")
     assert doc.units[0].summary_text  # the summary is kept, but it reports on another year
     assert all(b is None for _, b in unit_baselines(doc.units[0]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(summary=st.lists(_PIECES | st.text(max_size=6), max_size=25).map("".join),
+       value=st.one_of(st.none(), st.integers(-5, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+                       st.text(max_size=4), st.lists(st.integers(), max_size=2)),
+       kind=st.sampled_from(["count", "percent", "amount", "deadline", "ratio", "其他", ""]),
+       unit=st.one_of(st.none(), st.sampled_from(["万亩", "%", "亿元", "家", "倍", "个百分点", ""]), st.integers()))
+def test_outcome_parse_command_never_crashes(tmp_path_factory, summary, value, kind, unit):
+    import json
+
+    from typer.testing import CliRunner
+
+    from tracker.cli import app
+
+    d = tmp_path_factory.mktemp("fuzz")
+    (d / "summary.txt").write_text(summary or "无", encoding="utf-8")
+    plan = {"plan_year": 2023, "targets": [{"quote": "新增企业10家", "kind": kind, "value": value, "unit": unit},
+                                           {"quote": "地区生产总值增长7%左右", "kind": "percent", "value": 7,
+                                            "comparator": "about", "unit": "%"}]}
+    (d / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    r = CliRunner().invoke(app, ["outcome", "parse", str(d / "summary.txt"), "--plan", str(d / "plan.json"),
+                                 "--format", "json"])
+    assert r.exit_code in (0, 2), r.output
+    if r.exit_code == 0:
+        out = json.loads(r.stdout)
+        assert len(out["targets"]) == 2
+        assert all(t["verdict"] in ("met", "not_met", "unclear", "not_mentioned") for t in out["targets"])
