@@ -171,7 +171,8 @@ def import_result(result: Any) -> None:
             rows.append([name, b["target_quote"], b["message"], state])
         table("上半年总结给出的基数（据上半年总结）", ["单位", "指标", "基数", "处理"], rows)
         if not any(b.get("applied") for _, b in baseline_rows) and any("start_value" in b for _, b in baseline_rows):
-            c.print("用 --baselines apply 把可用的基数设为指标起始值")
+            c.print("核对后可用 --baselines apply 把可用的基数设为指标起始值（先确认下半年指标是全年累计数，"
+                    "而不是下半年新增数）")
 
 
 def table(title: str | None, columns: list[str], rows: list[list[Any]], **kw: Any) -> None:
