@@ -7,10 +7,12 @@ DOC = """某区卫生健康局2023年上半年工作总结和下半年工作计�
 一、上半年工作总结
 （一）社区医院建设。全力推进社区卫生服务站新建和改扩建。本年度拟新建12家，目前已建成3家。
 （二）项目建设。列入年度计划的续建项目共计40个，竣工项目18个，竣工率为60%。
+（三）健康服务。开展送医下乡义诊活动8场。
 二、下半年工作计划
 （一）社康做全。建设9家社区卫生服务站。
 （二）项目攻坚。确保全年新竣工投产项目30个。
 （三）人才引进。引进高层次医学团队5个。
+（四）健康服务。开展送医下乡义诊活动20场。
 """
 
 
@@ -45,6 +47,8 @@ def test_review_does_not_apply_then_apply_sets_start_values(world, tmp_path):
     by_quote = {b["target_quote"]: b for b in applied["units"][0]["baselines"]}
     assert by_quote["确保全年新竣工投产项目30个"]["applied"] is True
     assert by_quote["建设9家社区卫生服务站"]["applied"] is False  # the remainder of 12: no "3 of 9"
+    clinics = by_quote["开展送医下乡义诊活动20场"]
+    assert clinics["value"] == 8 and clinics["applied"] is False  # may be 20 more in H2: shown, not applied
     assert "剩余" in by_quote["建设9家社区卫生服务站"]["message"]
     tasks = world.json("task", "list")
     target = next(x for t in tasks for x in t["targets"] if x["quote"] == "确保全年新竣工投产项目30个")

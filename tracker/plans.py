@@ -267,10 +267,11 @@ def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str,
 def _baselines(c: Connection, up: Any, id_of: dict[int, int], apply: bool) -> list[dict[str, Any]]:
     """The baselines the unit's summary part gives its targets; with ``apply`` they become start values.
 
-    A start value is set only where the baseline is a number on the target's own base and below
-    its goal, and never over a start value someone set by hand.
+    A start value is set only where the baseline is a number on the target's own base, below its
+    goal, for a target that counts the whole year (全年, 年度), and never over a start value someone
+    set by hand.
     """
-    from tracker.extract.baselines import SOURCE, unit_baselines
+    from tracker.extract.baselines import SOURCE, annual_target, unit_baselines
     from tracker.extract.outcome import split_unit
 
     out: list[dict[str, Any]] = []
@@ -289,7 +290,7 @@ def _baselines(c: Connection, up: Any, id_of: dict[int, int], apply: bool) -> li
                  "target_quote": t.spec.quote, "message": b.message(), "applied": False}
         goal = t.spec.value if t.spec.value is not None else t.spec.min
         usable = (b.value is not None and not b.remainder and b.verdict != "unclear" and goal is not None
-                  and t.spec.kind in ("count", "percent", "amount") and row is not None)
+                  and t.spec.kind in ("count", "percent", "amount") and row is not None and annual_target(t))
         if usable and row is not None and b.value is not None and goal is not None:
             value = b.value * split_unit(b.unit)[0] / split_unit(t.spec.unit)[0]
             if value < goal and row["start_source"] in (None, SOURCE) and (

@@ -109,6 +109,17 @@ def same_year_summary(unit: UnitPlan) -> bool:
     return unit.period_start.month >= 7 and unit.period_start.year == unit.period_end.year
 
 
+_ANNUAL_WORDS = re.compile(r"全年|年度|累计|总数|总量|全年累计|年底前累计")
+
+
+def annual_target(t: PlanTarget) -> bool:
+    """Whether a target counts the whole year (全年…96个, 2023年度预计6家), so that what the summary
+    reports for the first half is its start; an H2 target without such words may be new work only."""
+    from tracker.extract.outcome import sentence_of
+
+    return bool(_ANNUAL_WORDS.search(fold(sentence_of(t))))
+
+
 _FUTURE = re.compile(r"拟|将要|计划|预计|力争|争取|下半年|下一步")
 
 

@@ -204,6 +204,12 @@ def _target_features(t: PlanTarget) -> _TFeat:
     return _TFeat(_core(core), change, level, index, list_len, sentence, _core(qualifier), increment)
 
 
+def sentence_of(t: PlanTarget) -> str:
+    """The sentence of the target's item that holds its quote, up to the quote (folded)."""
+    q = fold(t.spec.quote)
+    return _sentence_of(fold(t.context), q) if t.context else q
+
+
 def _sentence_of(ctx: str, q: str) -> str:
     """The sentence of the item text that holds the quote, up to the quote."""
     k = ctx.find(q)
