@@ -9,7 +9,7 @@ import pytest
 from tracker.db import Database
 from tracker.migrations import HEAD, run_upgrade, script_head
 
-TABLES = {"unit", "plan", "task", "target", "progress_update", "outbox"}
+TABLES = {"unit", "plan", "task", "target", "progress_update", "outbox", "outcome_claim"}
 
 
 def table_names(db: Database) -> set[str]:
@@ -58,7 +58,7 @@ def counts(db: Database) -> dict[str, int]:
     return out
 
 
-@pytest.mark.parametrize("start", ["0001", "0002"])
+@pytest.mark.parametrize("start", ["0001", "0002", "0003"])
 def test_previous_revision_with_data_to_head(empty_db_url, tmp_path, start):
     db = Database(empty_db_url)
     run_upgrade(db, start)
@@ -70,6 +70,8 @@ def test_previous_revision_with_data_to_head(empty_db_url, tmp_path, start):
     assert db.current_revision() == HEAD
     assert counts(db) == before == {"unit": 3, "plan": 1, "task": 10, "target": 10, "progress_update": 10}
     assert db.conn.scalar("SELECT count(*) FROM unit WHERE contact IS NULL") == 3
+    assert db.conn.scalar("SELECT count(*) FROM target WHERE start_source IS NULL AND start_quote IS NULL") == 10
+    assert db.conn.scalar("SELECT count(*) FROM outcome_claim") == 0
     db.conn.end_read()
     if db.is_sqlite:
         assert copy is not None and Path(copy).exists()

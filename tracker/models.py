@@ -89,6 +89,8 @@ class Target(SQLModel, table=True):
     start_value: float | None = None
     current_value: float | None = None  # latest logged value, derived from the log
     quote: str | None = None
+    start_source: str | None = None  # 据上半年总结 when the start value was read from the summary part
+    start_quote: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class ProgressUpdate(SQLModel, table=True):
@@ -131,3 +133,24 @@ class Outbox(SQLModel, table=True):
     claimed_at: datetime | None = None
     created_at: datetime
     sent_at: datetime | None = None
+
+
+class OutcomeClaim(SQLModel, table=True):
+    """What a year-end summary (or next year's work report) says of one target, and the verdict."""
+
+    __tablename__ = "outcome_claim"
+    __table_args__ = (
+        UniqueConstraint("target_id", "source_sha256", name="uq_outcome_claim_target_source"),
+        Index("ix_outcome_claim_task", "task_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id")
+    target_id: int = Field(foreign_key="target.id")
+    source_path: str
+    source_sha256: str
+    value: float | None = None
+    unit: str | None = None
+    quote: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    verdict: str  # met | not_met | unclear | not_mentioned
+    claimed_on: date | None = None
+    recorded_at: datetime

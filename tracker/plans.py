@@ -40,6 +40,7 @@ class UnitChange:
     targets: int = 0
     new_plan: bool = False
     same_file: bool = False
+    baselines: list[dict[str, Any]] = field(default_factory=list)  # read from the summary part (issue 13)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +49,7 @@ class UnitChange:
             "new_plan": self.new_plan, "same_file": self.same_file,
             "created": self.created, "updated": self.updated, "vanished": self.vanished,
             "revived": self.revived, "unchanged": self.unchanged, "targets": self.targets,
+            "baselines": self.baselines,
         }
 
 
@@ -181,7 +183,8 @@ def _match(item: Any, candidates: list[dict[str, Any]]) -> dict[str, Any] | None
     return best
 
 
-def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str) -> UnitChange:
+def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str,
+                 baselines: str = "off") -> UnitChange:
     now = ctx.now()
     start = up.period_start.isoformat() if isinstance(up.period_start, date) else str(up.period_start)
     end = up.period_end.isoformat() if isinstance(up.period_end, date) else str(up.period_end)
@@ -247,6 +250,8 @@ def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str) ->
         elif "vanished_at" not in fields:
             change.unchanged += 1
     store.insert_targets(c, new_targets)
+    if baselines != "off":
+        change.baselines = _baselines(c, up, id_of, apply=baselines == "apply")
     for old in existing:
         if old["id"] not in claimed and old["vanished_at"] is None:
             store.update_task(c, int(old["id"]), vanished_at=now, updated_at=now)
@@ -259,9 +264,49 @@ def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str) ->
     return change
 
 
+def _baselines(c: Connection, up: Any, id_of: dict[int, int], apply: bool) -> list[dict[str, Any]]:
+    """The baselines the unit's summary part gives its targets; with ``apply`` they become start values.
+
+    A start value is set only where the baseline is a number on the target's own base, below its
+    goal, for a target that counts the whole year (全年, 年度), and never over a start value someone
+    set by hand.
+    """
+    from tracker.extract.baselines import SOURCE, annual_target, unit_baselines
+    from tracker.extract.outcome import split_unit
+
+    out: list[dict[str, Any]] = []
+    pairs = unit_baselines(up)
+    owner: dict[int, tuple[int, int]] = {}  # id(spec) -> (task id, position among the item's targets)
+    for item, _, _ in _flatten(up.items):
+        for pos, spec in enumerate(item.targets):
+            owner[id(spec)] = (id_of[id(item)], pos)
+    for t, b in pairs:
+        if b is None:
+            continue
+        task_id, pos = owner[id(t.spec)]
+        rows = store.targets_of(c, task_id)
+        row = rows[pos] if pos < len(rows) else None
+        entry = {**b.to_dict(), "task_id": task_id, "target_id": row["id"] if row else None,
+                 "target_quote": t.spec.quote, "message": b.message(), "applied": False}
+        goal = t.spec.value if t.spec.value is not None else t.spec.min
+        usable = (b.value is not None and not b.remainder and b.verdict != "unclear" and goal is not None
+                  and t.spec.kind in ("count", "percent", "amount") and row is not None and annual_target(t))
+        if usable and row is not None and b.value is not None and goal is not None:
+            value = b.value * split_unit(b.unit)[0] / split_unit(t.spec.unit)[0]
+            if value < goal and row["start_source"] in (None, SOURCE) and (
+                    row["start_source"] == SOURCE or row["start_value"] is None):
+                if apply and (row["start_value"] != value or row["start_quote"] != b.quote):
+                    store.update_target(c, int(row["id"]), start_value=value, start_source=SOURCE,
+                                        start_quote=b.quote)
+                entry["applied"] = apply
+                entry["start_value"] = value
+        out.append(entry)
+    return out
+
+
 def import_file(
     ctx: Context, path: str | Path, *, year: int | None = None, half: int | None = None,
-    unit: str | None = None, dry_run: bool = False,
+    unit: str | None = None, dry_run: bool = False, baselines: str = "review",
 ) -> ImportResult:
     """Import (or re-import) a plan document in one transaction; dry_run rolls it back."""
     p = Path(path)
@@ -271,7 +316,8 @@ def import_file(
     source = str(p.resolve())
 
     def run(c: Connection) -> ImportResult:
-        result = ImportResult(source=source, sha256=sha, units=[_import_unit(c, ctx, up, source, sha) for up in units],
+        result = ImportResult(source=source, sha256=sha,
+                              units=[_import_unit(c, ctx, up, source, sha, baselines) for up in units],
                               dry_run=dry_run)
         if dry_run:
             raise _DryRun(result)

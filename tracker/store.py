@@ -26,11 +26,13 @@ TASK_COLUMNS_LIGHT = """
 """
 TARGET_COLUMNS_LIGHT = """
     t.id, t.task_id, t.position, t.kind, t.value, t.min_value, t.max_value, t.comparator,
-    t.measure, NULL AS subject, t.commitment, t.deadline, t.start_value, t.current_value, NULL AS quote
+    t.measure, NULL AS subject, t.commitment, t.deadline, t.start_value, t.current_value, NULL AS quote,
+    t.start_source, NULL AS start_quote
 """
 TARGET_COLUMNS = """
     t.id, t.task_id, t.position, t.kind, t.value, t.min_value, t.max_value, t.comparator,
-    t.measure, t.subject, t.commitment, t.deadline, t.start_value, t.current_value, t.quote
+    t.measure, t.subject, t.commitment, t.deadline, t.start_value, t.current_value, t.quote,
+    t.start_source, t.start_quote
 """
 
 
@@ -530,3 +532,43 @@ def scheduler_next_runs(c: Connection, table: str) -> list[dict[str, Any]]:
     if not exists:
         return []
     return c.query(f"SELECT id, next_run_time FROM {table} ORDER BY id")
+
+
+# -- outcome claims (plan against a year-end summary) ---------------------------------------
+def _in(ids: list[int], prefix: str = "i") -> tuple[str, dict[str, int]]:
+    return ", ".join(f":{prefix}{n}" for n in range(len(ids))), {f"{prefix}{n}": v for n, v in enumerate(ids)}
+
+
+def outcome_claim_keys(c: Connection, sha: str) -> set[int]:
+    """Targets that already have a stored claim from the summary file with this content."""
+    return {int(r["target_id"]) for r in c.query("SELECT target_id FROM outcome_claim WHERE source_sha256 = :s", s=sha)}
+
+
+def insert_outcome_claims(c: Connection, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        cols = list(rows[0])
+        c.execute_many(f"INSERT INTO outcome_claim ({', '.join(cols)}) VALUES ({', '.join(':' + k for k in cols)})",
+                       rows)
+
+
+def outcome_claims_for_targets(c: Connection, target_ids: list[int]) -> list[dict[str, Any]]:
+    """Stored claims of these targets, newest summary first."""
+    if not target_ids:
+        return []
+    marks, params = _in(target_ids)
+    return c.query(f"SELECT * FROM outcome_claim WHERE target_id IN ({marks}) "
+                   "ORDER BY target_id, recorded_at DESC, id DESC", **params)
+
+
+def logged_values(c: Connection, target_ids: list[int], until: str, not_author: str) -> dict[int, float]:
+    """The latest value logged on each target up to a day by anyone but ``not_author`` (retractions honoured)."""
+    if not target_ids:
+        return {}
+    marks, params = _in(target_ids)
+    rows = c.query(
+        f"SELECT pu.target_id, pu.value FROM progress_update pu WHERE pu.target_id IN ({marks}) "
+        "AND pu.action = 'update' AND pu.value IS NOT NULL AND pu.happened_on <= :until "
+        "AND (pu.author IS NULL OR pu.author <> :na) "
+        "AND NOT EXISTS (SELECT 1 FROM progress_update r WHERE r.retracts_id = pu.id) "
+        "ORDER BY pu.target_id, pu.happened_on, pu.recorded_at, pu.id", until=until, na=not_author, **params)
+    return {int(r["target_id"]): float(r["value"]) for r in rows}

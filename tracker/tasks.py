@@ -115,6 +115,7 @@ def target_dict(t: dict[str, Any]) -> dict[str, Any]:
         "commitment": t["commitment"],
         "deadline": t["deadline"],
         "start": t["start_value"],
+        "start_source": t.get("start_source"),
         "current": t["current_value"],
         "completion": None if t.get("completion") is None else round(t["completion"], 1),
         "quote": t["quote"],

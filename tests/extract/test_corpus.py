@@ -18,7 +18,9 @@ def test_seed_compilation_meets_the_quality_floor(tmp_path):
     parsed = subprocess.run([sys.executable, "-m", "tracker", "plan", "parse", str(corpus), "--format", "json"],
                             capture_output=True, text=True, cwd=tmp_path)
     assert parsed.returncode == 0, parsed.stderr
-    assert json.loads(parsed.stdout) == json.loads(json.dumps(parse_file(corpus).to_dict()))
+    printed = json.loads(parsed.stdout)
+    _drop_baselines(printed)  # baselines (issue 13) are added by the command, not by the extractor
+    assert printed == json.loads(json.dumps(parse_file(corpus).to_dict()))
     out.write_text(parsed.stdout, encoding="utf-8")
     r = subprocess.run([sys.executable, str(scorer), str(gold), str(out), "--min-item-f1", "0.95",
                         "--min-target-f1", "0.90", "--verbose"], capture_output=True, text=True)
@@ -31,6 +33,18 @@ def test_summary_sentences_of_the_sample_are_not_tasks():
     texts = [i.text for u in parse_file(corpus).units for i in _flat(u.items)]
     for s in gold["summary_sentences_not_tasks"]:
         assert not any(s["quote"] in t for t in texts), s
+
+
+def _drop_baselines(data):
+    def walk(items):
+        for it in items:
+            for t in it.get("targets") or []:
+                t.pop("baseline", None)
+                t.pop("verdict", None)
+            walk(it.get("children") or [])
+
+    for u in data.get("units", []):
+        walk(u.get("items") or [])
 
 
 def _flat(items):

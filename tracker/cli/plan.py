@@ -19,12 +19,22 @@ def _year_half(year: str | None, half: str | None) -> tuple[int | None, int | No
     return y, h
 
 
+def _baselines_mode(value: str, allowed: tuple[str, ...]) -> str:
+    from tracker.errors import InputError
+
+    v = (value or "").strip().lower()
+    if v not in allowed:
+        raise InputError(f"--baselines 只能是 {'、'.join(allowed)}：{value}")
+    return v
+
+
 @app.command("parse")
 def parse(
     file: str = typer.Argument(..., help="计划文档：.txt .md（UTF-8/GBK/UTF-16）或 .docx"),
     year: str = typer.Option(None, "--year", help="计划年份（默认从标题或正文识别）"),
     half: str = typer.Option(None, "--half", help="1=上半年，2=下半年（默认从标题或正文识别）"),
     fmt: str = typer.Option("table", "--format", "-f", help="table（树形预览）或 json"),
+    baselines: str = typer.Option("review", "--baselines", help="review（显示上半年总结给出的基数，默认）或 off"),
 ) -> None:
     """解析文档并显示识别出的单位、条目和指标（不写数据库）。"""
     from tracker import plans
@@ -32,9 +42,14 @@ def parse(
     from tracker.cli.task import _format
 
     fmt = _format(fmt)
+    baselines = _baselines_mode(baselines, ("review", "off"))
     y, h = _year_half(year, half)
     doc = plans.parse(file, y, h)
     data = doc.to_dict()
+    if baselines != "off":
+        from tracker.extract.baselines import annotate
+
+        annotate(doc, data)
     if fmt == "json":
         render.print_json(data)
     else:
@@ -50,6 +65,8 @@ def import_(
     unit: str = typer.Option(None, "--unit", help="单位名称：单篇文档时指定单位，汇编时只导入该单位"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只显示将做的变更，不写入"),
     fmt: str = typer.Option("table", "--format", "-f", help="table 或 json"),
+    baselines: str = typer.Option("review", "--baselines",
+                                  help="上半年总结给出的基数：review（只显示，默认）、apply（设为起始值）、off"),
 ) -> None:
     """导入计划：每个条目成为任务，子条目成为子任务，承诺成为指标（同一文件重复导入不产生变化）。"""
     from tracker import plans
@@ -58,7 +75,8 @@ def import_(
 
     fmt = _format(fmt)
     y, h = _year_half(year, half)
-    result = plans.import_file(context(ctx), file, year=y, half=h, unit=unit, dry_run=dry_run)
+    mode = _baselines_mode(baselines, ("review", "apply", "off"))
+    result = plans.import_file(context(ctx), file, year=y, half=h, unit=unit, dry_run=dry_run, baselines=mode)
     if fmt == "json":
         render.print_json(result.to_dict())
     else:

@@ -121,7 +121,10 @@ def plan_tree(doc: dict[str, Any]) -> None:
                     line = Text(_spec_text(t), style="cyan")
                     if t.get("unsure"):
                         line += Text(f"  ？{'；'.join(t['unsure'])}", style="yellow")
-                    branch.add(line)
+                    leaf = branch.add(line)
+                    b = t.get("baseline")
+                    if b:
+                        leaf.add(Text(_baseline_text(t, b), style="magenta"))
                 add(branch, it.get("children") or [])
 
         if u.get("reason"):
@@ -141,6 +144,15 @@ def plan_tree(doc: dict[str, Any]) -> None:
         n_unsure = _count_unsure(u.get("items") or [])
         tail = f"，其中 {n_unsure} 处标有“？”，请先核对" if n_unsure else ""
         c.print(f"  共 {n_items} 个条目，{n_targets} 个指标{tail}\n")
+
+
+def _baseline_text(t: dict[str, Any], b: dict[str, Any]) -> str:
+    shown = "—" if b.get("value") is None else f"{b['value']}{b.get('unit') or ''}"
+    quote = (b.get("quote") or "")[:36]
+    if b.get("annual_target") is not None:
+        return (f"据上半年总结：全年计划{b['annual_target']}，已{shown}；下半年指标为剩余部分（不按“{shown}/"
+                f"{t.get('value')}”计）«{quote}»")
+    return f"据上半年总结：{shown} «{quote}»"
 
 
 def _count_items(items: list[dict[str, Any]]) -> int:
@@ -174,6 +186,16 @@ def import_result(result: Any) -> None:
                 c.print(Text(f"{u.unit} {label}：", style=style) + Text("；".join(names)))
     if not result.changed:
         c.print("没有变化：与已导入的内容相同")
+    baseline_rows = [(u.unit, b) for u in result.units for b in u.baselines]
+    if baseline_rows:
+        rows = []
+        for name, b in baseline_rows:
+            state = ("已设为起始值" if b.get("applied") else ("可设为起始值" if "start_value" in b else "仅供参考"))
+            rows.append([name, b["target_quote"], b["message"], state])
+        table("上半年总结给出的基数（据上半年总结）", ["单位", "指标", "基数", "处理"], rows)
+        if not any(b.get("applied") for _, b in baseline_rows) and any("start_value" in b for _, b in baseline_rows):
+            c.print("核对后可用 --baselines apply 把可用的基数设为指标起始值（先确认下半年指标是全年累计数，"
+                    "而不是下半年新增数）")
 
 
 def table(title: str | None, columns: list[str], rows: list[list[Any]], **kw: Any) -> None:
@@ -279,6 +301,10 @@ def task_detail(d: Any) -> None:
                 target_goal_text(t), "" if comp is None else f"{comp:.0f}%", t["deadline"] or "", t["quote"] or "",
             ])
         table("指标", ["序号", "类型", "对象", "承诺", "当前", "目标", "完成率", "时限", "原文"], rows)
+        for i, t in enumerate(v.targets, 1):
+            if t.get("start_source") and t.get("start_value") is not None:
+                c.print(Text(f"指标{i} 起始值 {fmt_num(t['start_value'])}（{t['start_source']}", style="magenta")
+                        + Text(f"：{t.get('start_quote') or ''}）" if t.get("start_quote") else "）"))
     if v.children:
         rows = [[ch.id, (ch.row["label"] or "") + ch.row["title"], status_text(ch.status), f"{ch.completion:.0f}%"]
                 for ch in v.children]
@@ -542,3 +568,30 @@ def job_run(run: Any) -> None:
         info(f"{run.job}（{run.day.isoformat()}）：{run.skipped}")
         return
     notify_outcomes(run.outcomes)
+
+
+VERDICT_TEXT = {"met": "完成", "not_met": "未完成", "unclear": "待核实", "not_mentioned": "未提及"}
+VERDICT_STYLE = {"met": "green", "not_met": "red", "unclear": "yellow", "not_mentioned": "dim"}
+
+
+def outcome_table(data: dict[str, Any]) -> None:
+    """Plan targets against what the summary says, then the targets it never mentions."""
+    reset()
+    rows = []
+    silent = []
+    for i, t in enumerate(data.get("targets") or [], 1):
+        o = t.get("outcome")
+        v = t.get("verdict") or "not_mentioned"
+        if o is None:
+            silent.append(f"{i}. {t.get('quote') or ''}")
+        said = "—" if o is None else (
+            f"{'' if o.get('value') is None else str(o['value']) + (o.get('unit') or '')} «{(o.get('quote') or '')[:40]}»")
+        rows.append([i, t.get("quote") or "", said, Text(VERDICT_TEXT.get(v, v), style=VERDICT_STYLE.get(v, ""))])
+    counts = data.get("counts") or {}
+    title = (f"对账：{str(data.get('source') or '').rsplit('/', 1)[-1]}  "
+             + "  ".join(f"{VERDICT_TEXT[k]} {counts.get(k, 0)}" for k in VERDICT_TEXT))
+    table(title, ["#", "计划指标", "总结中的说法", "判断"], rows)
+    if silent:
+        out().print(Text(f"总结未提及的指标（{len(silent)} 项）：", style="bold"))
+        for s in silent:
+            out().print(Text("  " + s, style="dim"))

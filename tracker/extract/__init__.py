@@ -354,7 +354,8 @@ def parse_text(text: str, year: int | None = None, half: int | None = None, sour
         if not items:
             warnings.append("没有找到计划条目：" + ("文中只有总结或问题部分" if any(n.kind == "summary" for n in notes)
                                                else "没有编号条目或要做的工作"))
-        summary = "\n".join(_section_text(s) for s in sections if s.kind == "summary")
+        # The unit's text outside its plan sections (its 上半年总结, opening, other parts), for baselines.
+        summary = "\n".join(_section_text(s) for s in sections if s.kind != "plan")
         units.append(UnitPlan(name=raw.name, title=raw.title, plan_heading=used_heading,
                               period_start=start, period_end=end, items=items, sections=notes,
                               reason=reason, warnings=warnings, summary_text=summary))
