@@ -37,7 +37,7 @@ def test_weekly_docx(rw) -> None:  # type: ignore[no-untyped-def]
     title_run = d.paragraphs[0].runs[0]
     assert title_run.font.size == Pt(22)
     assert title_run._element.rPr.rFonts.get(f"{W}eastAsia") == "方正小标宋简体"
-    assert "一、总体情况" in texts and "（一）区卫生健康局" in texts and "九、各单位任务进展" in texts
+    assert "一、总体情况" in texts and "（一）区卫生健康局" in texts and "十一、各单位任务进展" in texts
     body = next(p for p in d.paragraphs if p.text.startswith("截至10月8日"))
     run = body.runs[0]
     assert run._element.rPr.rFonts.get(f"{W}eastAsia") == "仿宋_GB2312"
@@ -70,7 +70,7 @@ def test_yearend_docx(rw) -> None:  # type: ignore[no-untyped-def]
     rw.run("report", "yearend", "--year", "2023", "--format", "docx", "-o", str(path))
     d = docx.Document(str(path))
     text = "\n".join(p.text for p in d.paragraphs)
-    assert "全年计划任务7项，已完成2项" in text and "完成率28.6%" in text
+    assert "计划一级事项 7 项，含子事项 1 项；已完成2项" in text and "完成率28.6%" in text
     ranking = next(t for t in d.tables if t.rows[0].cells[0].text == "排名")
     assert [r.cells[1].text for r in ranking.rows[1:]] == [EDU, HEALTH, WATER]
     cells = {c.text for t in d.tables for r in t.rows for c in r.cells}
@@ -233,5 +233,5 @@ def test_yearend_html_self_contained(rw) -> None:  # type: ignore[no-untyped-def
     rw.run("report", "yearend", "--format", "html", "-o", str(path))
     html = path.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and 'lang="zh-CN"' in html
-    assert "全年计划任务7项" in html and html.count("<svg") == 2
+    assert "计划一级事项 7 项" in html and html.count("<svg") == 2
     assert "<link" not in html and "<script" not in html and "src=" not in html

@@ -431,6 +431,18 @@ def report_notes_at(c: Connection, day: str, unit_id: int | None = None) -> list
     )
 
 
+def report_edits_after(c: Connection, day: str, unit_id: int | None = None) -> list[dict[str, Any]]:
+    """Task edits logged after ``day`` (not undone), oldest first: what a past report must undo
+    to show the task as it stood then (a deadline moved later is not applied backwards)."""
+    join = " JOIN task k ON k.id = pu.task_id AND k.unit_id = :unit_id" if unit_id is not None else ""
+    return c.query(
+        f"SELECT pu.id, pu.task_id, pu.note, pu.happened_on, pu.recorded_at FROM progress_update pu{join} "
+        "WHERE pu.action = 'edit' AND pu.happened_on > :day AND pu.id NOT IN "
+        "(SELECT r.retracts_id FROM progress_update r WHERE r.retracts_id IS NOT NULL) "
+        "ORDER BY pu.happened_on, pu.recorded_at, pu.id", day=day, unit_id=unit_id,
+    )
+
+
 # -- notification outbox -------------------------------------------------------------------------
 def insert_outbox(c: Connection, job: str, period: str, channel: str, body: str, created_at: Any) -> int | None:
     """Insert a pending message; None when (job, period, channel) exists (also if inserted concurrently)."""

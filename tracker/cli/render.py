@@ -378,6 +378,9 @@ def report_terminal(doc: Any, path: Any = None) -> None:
             elif isinstance(b, Para):
                 pending.append((b.lead, "bold", b.text, ""))
             elif isinstance(b, ReportTable):
+                if not b.rows and b.empty:
+                    pending.append(("", "", (b.title + "：" if b.title else "") + b.empty, ""))
+                    continue
                 if len(b.rows) > RICH_ROWS_MAX:
                     flush()
                     c.file.write(_plain_report_table(b, right) + "\n")

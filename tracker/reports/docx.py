@@ -136,6 +136,9 @@ def body_xml(doc: Doc, styles: dict[str, str]) -> str:
             runs = (_run(b.lead, HEI, 16) if b.lead else "") + _run(b.text, BODY_FONT, 16)
             parts.append(_para(runs))
         elif isinstance(b, Table):
+            if not b.rows and b.empty:
+                parts.append(_para(_run(b.empty, BODY_FONT, 16)))
+                continue
             if b.title:
                 parts.append(_para(_run(b.title, HEI, 14), jc="center", indent=False,
                                    spacing='<w:spacing w:before="120" w:after="60" w:line="400" w:lineRule="exact"/>'))
