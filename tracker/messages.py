@@ -8,13 +8,14 @@ of exactly the units each part talks about.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from tracker import counting
 from tracker import status as st
-from tracker.tasks import TaskView, fmt_num, to_date
+from tracker.tasks import TaskView, fmt_num, ordered_views, to_date
 
 SILENT_DAYS = 14
 DUE_SOON_DAYS = 14
@@ -72,34 +73,49 @@ def _in_units(v: TaskView, units: set[str] | None) -> bool:
 
 
 # -- overdue -----------------------------------------------------------------------------------
-def overdue_message(views: Iterable[TaskView], notes: dict[int, dict[str, Any]], today: date,
-                    units: set[str] | None = None) -> Message | None:
-    """Per unit, the red tasks: days overdue or how far behind, owner and latest note.
+def overdue_message(views: Mapping[int, TaskView] | Iterable[TaskView], notes: dict[int, dict[str, Any]],
+                    today: date, units: set[str] | None = None) -> Message | None:
+    """Per unit, the red items: days overdue or how far behind, owner and latest note.
 
-    None when nothing is red (no message is sent then).
+    Counted as everywhere else (``tracker.counting``): red top-level items, with red sub-items
+    listed under their item and counted apart. None when nothing is red (no message is sent then).
     """
-    red = [v for v in views if v.status == st.RED and not v.done and _in_units(v, units)]
+    scope = views if isinstance(views, Mapping) else {v.id: v for v in views}
+    red = [v for v in ordered_views(scope) if v.status == st.RED and not v.done and _in_units(v, units)]
     if not red:
         return None
+    n = counting.count(scope, units)
     by_unit: dict[str, list[TaskView]] = {}
     for v in red:
         by_unit.setdefault(v.unit, []).append(v)
     msg = Message(f"【督办提醒】红灯任务清单（{today.isoformat()}）")
-    msg.add(f"截至 {today.isoformat()}，共 **{len(red)}** 项红灯任务（已逾期或严重滞后序时进度），"
+    subs = f"，另有红灯子事项 {n.red_subs} 项" if n.red_subs else ""
+    msg.add(f"截至 {today.isoformat()}，{n.line()}；其中红灯 **{n.red}** 项（已逾期或严重滞后序时进度）{subs}，"
             f"涉及 {len(by_unit)} 个单位，请抓紧推进并及时填报进展。")
     for unit, items in by_unit.items():
-        items.sort(key=lambda v: (v.deadline or date.max, v.id))
         msg.add("", unit)
-        msg.add(f"#### {_md(unit)}（{len(items)} 项）", unit)
-        for i, v in enumerate(items, 1):
-            msg.add(f"{i}. {_task_name(v)}（#{v.id}）：{_lateness(v, today)}；"
+        tops = sum(1 for v in items if counting.is_top(v, scope))
+        extra = f"，子事项 {len(items) - tops} 项" if len(items) > tops else ""
+        msg.add(f"#### {_md(unit)}（{tops} 项{extra}）", unit)
+        i = 0
+        for v in items:
+            top = counting.is_top(v, scope)
+            if top:
+                i += 1
+                head = f"{i}. {_task_name(v)}"
+            else:
+                parent = scope.get(v.row["parent_id"])
+                of = f"（属“{_task_name(parent)}”）" if parent is not None else ""
+                head = f"   - 子事项：{_task_name(v)}{of}"
+            pad = "   " if top else "     "
+            msg.add(f"{head}（#{v.id}）：{_lateness(v, today)}；"
                     f"进度 {v.completion:.0f}%；责任人：{_md(v.row.get('owner')) or '未填'}", unit)
             note = notes.get(v.id)
             if note:
                 who = f"，{_md(note['author'])}" if note.get("author") else ""
-                msg.add(f"   - 最新进展（{str(note['happened_on'])[:10]}{who}）：{_md(note['note'])}", unit)
+                msg.add(f"{pad}- 最新进展（{str(note['happened_on'])[:10]}{who}）：{_md(note['note'])}", unit)
             else:
-                msg.add("   - 最新进展：暂无填报", unit)
+                msg.add(f"{pad}- 最新进展：暂无填报", unit)
     return msg
 
 
@@ -125,11 +141,11 @@ def weekly_message(views: dict[int, TaskView], week_log: list[dict[str, Any]], u
     names = [u["name"] for u in unit_rows if units is None or u["name"] in units]
     tops: dict[str, list[TaskView]] = {n: [] for n in names}
     for v in scope:
-        if v.is_top:
+        if counting.is_top(v, views):
             tops.setdefault(v.unit, []).append(v)
-    total = sum(len(x) for x in tops.values())
-    counts = {s: sum(1 for x in tops.values() for v in x if v.status == s) for s in st.STATUSES}
-    msg.add(f"截至 {today.isoformat()}，共 {total} 项任务：🟢绿 {counts[st.GREEN]}、🟡黄 {counts[st.YELLOW]}、"
+    n = counting.count(views, units)
+    counts = n.lights
+    msg.add(f"截至 {today.isoformat()}，{n.line()}：🟢绿 {counts[st.GREEN]}、🟡黄 {counts[st.YELLOW]}、"
             f"🔴红 {counts[st.RED]}、✅完成 {counts[st.DONE]}。")
 
     msg.add("")

@@ -575,7 +575,7 @@ def build(ctx: Context, job: str, chans: list[Channel]) -> dict[str, list[str]]:
             if unknown:
                 log.warning("渠道 %s 配置的单位不存在：%s", ch.name, "、".join(unknown))
         if job == "overdue":
-            msg = messages.overdue_message(views.values(), notes, today, ch.units)
+            msg = messages.overdue_message(views, notes, today, ch.units)
         else:
             msg = messages.weekly_message(views, week, unit_rows, today, ch.units)
         if msg is None:

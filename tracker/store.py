@@ -132,6 +132,15 @@ def top_level_rollups(c: Connection) -> list[dict[str, Any]]:
     )
 
 
+def current_rollups(c: Connection) -> list[dict[str, Any]]:
+    """``top_level_rollups`` for every current task (the board counts sub-items under their item)."""
+    return c.query(
+        "SELECT k.id, k.parent_id, k.start_date, k.deadline, k.done_on, k.completion, k.open_target_due, "
+        "k.targets_deadline, k.created_at, u.name AS unit, p.period_start, p.period_end "
+        f"FROM {TASK_FROM} WHERE k.vanished_at IS NULL"
+    )
+
+
 def task(c: Connection, task_id: int) -> dict[str, Any] | None:
     return c.one(f"SELECT {TASK_COLUMNS} FROM {TASK_FROM} WHERE k.id = :id", id=task_id)
 

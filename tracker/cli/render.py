@@ -301,6 +301,10 @@ def board_table(summaries: list[Any], today: str) -> None:
     rows.append([Text("合计", style="bold"), n, str(tot["绿"]), str(tot["黄"]), str(tot["红"]), str(tot["完成"]),
                  f"{bar(overall)} {overall:.1f}%"])
     table(f"督办看板（{today}）", ["单位", "任务", "绿", "黄", "红", "完成", "总体完成度"], rows)
+    from tracker.counting import Count
+
+    subs = sum(getattr(s, "subs", 0) for s in summaries)
+    out().print(f"统计口径：{Count(tops=n, subs=subs).line()}（子事项计入所属事项的完成度，不另计数）", soft_wrap=True)
 
 
 def tree(title: str, build: Any) -> None:
