@@ -325,3 +325,35 @@ def test_last_week_from_the_model_matches_full_views(rw) -> None:  # type: ignor
         for v in full.values():
             assert last.done(v) == (v.status == "完成")
             assert last.overdue(v) == data._overdue(v, day), (v.row["title"], day)
+
+
+# -- Markdown under CommonMark ---------------------------------------------------------------------
+@pytest.mark.parametrize("args", [["weekly", "--week", "2023-W40"], ["yearend", "--year", "2023"]])
+def test_markdown_renders_under_commonmark(rw, args) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from markdown_it import MarkdownIt
+
+    out = rw.path / "r.md"
+    rw.run("report", *args, "--format", "md", "-o", str(out))
+    html = MarkdownIt("commonmark").enable("table").render(out.read_text(encoding="utf-8"))
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "*" not in text and "\\" not in text  # every emphasis closed, every escape consumed
+    assert "<table>" in html and "<h2>" in html
+    if args[0] == "weekly":
+        assert "<strong>进展情况</strong>：已建成7家。" in html  # a bold lead-in before a full-width colon
+        assert "<strong>存在的问题</strong>：选址难" in html
+
+
+def test_markdown_escapes_markup_in_text() -> None:
+    from markdown_it import MarkdownIt
+
+    from tracker.reports.layout import Col, Doc, Para, Table
+    from tracker.reports.markdown import render
+
+    doc = Doc("标题*测试*", "副标题", [Para("完成率*达到* 1_2 [链接](x) <b>", "进展情况："),
+                                      Para("# 不是标题"),
+                                      Table("表", [Col("名称")], [["a|b *c*"]])])
+    html = MarkdownIt("commonmark").enable("table").render(render(doc))
+    assert "<em>" not in html and "<a " not in html and "<b>" not in html and "<h2>" not in html
+    assert "完成率*达到* 1_2 [链接](x) &lt;b&gt;" in html and "a|b *c*" in html and "# 不是标题" in html
