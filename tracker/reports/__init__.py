@@ -131,7 +131,7 @@ def weekly_report(ctx: Context, week: str | None = None, on: date | None = None,
 
     fmt = check_format(fmt, output)
     with no_gc():
-        figures = data.weekly(ctx, week=week, on=on, unit=unit, trend=fmt == "html")
+        figures = data.weekly(ctx, week=week, on=on, unit=unit, trend=fmt in ("html", "xlsx"))
         doc = layout.weekly_doc(figures, issuer=str(ctx.config.get("report", "issuer")).strip())
         stem = f"周报-{figures.week}" + (f"-{unit.strip()}" if unit else "")
         return _finish(doc, figures, fmt, output_path(ctx, output, stem, fmt))

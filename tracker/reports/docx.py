@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from tracker.reports.layout import RIGHT, Chart, Doc, Heading, Para, Table, fmt_cell
+from tracker.reports.layout import RIGHT, Chart, Doc, Heading, Para, Table, cn_date, fmt_cell
 
 W_URI = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = f'xmlns:w="{W_URI}"'
@@ -34,7 +34,11 @@ PAGE_W, PAGE_H = 21.0, 29.7
 MARGINS = {"top": 3.7, "bottom": 3.5, "left": 2.8, "right": 2.6}
 TEXT_WIDTH = round((PAGE_W - MARGINS["left"] - MARGINS["right"]) * CM)
 STATUS_FILL = {"绿": "C8E6C9", "黄": "FFF59D", "红": "FFCDD2", "完成": "BBDEFB"}
-RESULT_FILL = {"超额完成": "BBDEFB", "完成": "BBDEFB", "基本完成": "C8E6C9", "未完成": "FFCDD2", "无进展": "E0E0E0"}
+RESULT_FILL = {"超额完成": "BBDEFB", "完成": "BBDEFB", "逾期完成": "D1C4E9", "基本完成": "C8E6C9", "未完成": "FFCDD2",
+               "无进展": "E0E0E0"}
+CELL_MARGIN = 57  # twips left and right inside each cell
+# Kinds whose values must never break across lines (numbers, percentages, dates, lights).
+UNBROKEN = RIGHT | {"date", "status", "result"}
 HEADER_FILL = "D9D9D9"
 _BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -54,9 +58,15 @@ def _run(text: str, font: str, size: float, bold: bool = False) -> str:
 
 
 def _para(runs: str, style: str | None = None, jc: str | None = None, indent: bool = True,
-          spacing: str = "") -> str:
+          spacing: str = "", keep_next: bool = False, right_chars: int = 0) -> str:
     ppr = f'<w:pStyle w:val="{style}"/>' if style else ""
+    ppr += "<w:keepNext/>" if keep_next else ""
     ppr += spacing
+    if right_chars:
+        ppr += f'<w:ind w:rightChars="{right_chars * 100}" w:right="{right_chars * 320}" w:firstLine="0"/>'
+        indent = False
+        ppr += f'<w:jc w:val="{jc or "right"}"/>'
+        return f"<w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p>"
     ppr += '<w:ind w:firstLineChars="200" w:firstLine="640"/>' if indent else '<w:ind w:firstLine="0"/>'
     if jc:
         ppr += f'<w:jc w:val="{jc}"/>'
@@ -69,52 +79,110 @@ def _width(s: str) -> int:
     return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
+def _cell_text(kind: str, value: Any) -> str:
+    if kind == "date" and value:
+        try:
+            return cn_date(value)  # 公文 form: 2023年10月16日
+        except ValueError:
+            return fmt_cell(kind, value)  # "从未填报" in a date column
+    return fmt_cell(kind, value)
+
+
+def column_widths(names: list[str], kinds: list[str], texts: list[list[str]], size: float,
+                  total: int = TEXT_WIDTH) -> list[int]:
+    """Column widths (twips) from the content: a number, percentage, date or light never breaks
+    (its column is as wide as its widest value; a header may wrap onto two lines); text columns
+    share what is left in proportion to their content."""
+    half = size * 10  # twips of a half-width character (a full-width one is the font size: 20 × pt / 2 … ×2)
+    sample = texts[:300]
+
+    def need(units: float) -> int:
+        return int(units * half + 2 * CELL_MARGIN + 30)
+
+    fixed: dict[int, int] = {}
+    want: dict[int, float] = {}
+    for j, (name, kind) in enumerate(zip(names, kinds, strict=True)):
+        longest = max([_width(r[j]) for r in sample] + [0])
+        head = _width(name)
+        if kind in UNBROKEN:
+            fixed[j] = need(max(longest, (head + 3) // 4 * 2, 4))  # header on at most two lines
+        else:
+            want[j] = max(8, min(56, max(longest, head)))
+    rest = total - sum(fixed.values())
+    if want:
+        floor = need(8)
+        if rest < floor * len(want):  # too many fixed columns: they keep their share, texts their floor
+            scale = max(0.5, (total - floor * len(want)) / max(1, sum(fixed.values())))
+            fixed = {j: int(w * scale) for j, w in fixed.items()}
+            rest = total - sum(fixed.values())
+        units = sum(want.values())
+        texts_w = {j: max(floor, int(rest * w / units)) for j, w in want.items()}
+    else:
+        texts_w = {}
+        scale = min(1.0, total / max(1, sum(fixed.values())))
+        fixed = {j: int(w * scale) for j, w in fixed.items()}
+    return [fixed[j] if j in fixed else texts_w[j] for j in range(len(names))]
+
+
 def _table(t: Table, styles: dict[str, str]) -> str:
-    n = len(t.cols)
-    pstyle = styles["table"] if n <= 8 else styles["table-small"]  # 五号, or 小五 for wide tables
-    texts = [[fmt_cell(c.kind, v) for c, v in zip(t.cols, row, strict=True)] for row in t.rows]
-    # Column widths in proportion to their content (header and a sample of rows), within the text width.
-    sample = texts[:200]
-    want = [max(4, min(28, max([_width(c.name)] + [_width(r[j]) for r in sample]))) for j, c in enumerate(t.cols)]
-    scale = TEXT_WIDTH / sum(want)
-    widths = [max(300, int(w * scale)) for w in want]
+    all_texts = [[_cell_text(c.kind, v) for c, v in zip(t.cols, row, strict=True)] for row in t.rows]
+    # A column with nothing in it takes no room.
+    keep = [j for j in range(len(t.cols)) if any(r[j] for r in all_texts)] or list(range(len(t.cols)))
+    cols = [t.cols[j] for j in keep]
+    texts = [[r[j] for j in keep] for r in all_texts]
+    n = len(cols)
+    small = n > 8
+    pstyle = styles["table-small"] if small else styles["table"]  # 小五 for wide tables, else 五号
+    widths = column_widths([c.name for c in cols], [c.kind for c in cols], texts, 9.0 if small else 10.5)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     fonts = f'<w:rFonts w:ascii="{BODY_FONT}" w:hAnsi="{BODY_FONT}" w:eastAsia="{BODY_FONT}"/>'
     run_plain = f'<w:r><w:rPr>{fonts}</w:rPr><w:t xml:space="preserve">'
     run_bold = f'<w:r><w:rPr>{fonts}<w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">'
+    # A short table stays on one page; a long one keeps its header with the first rows.
+    together = len(texts) <= 12
 
-    def opening(width: int, jc: str, fill: str | None) -> str:
+    def opening(width: int, jc: str, fill: str | None, keep_next: bool = False) -> str:
         shd = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
         align = f'<w:jc w:val="{jc}"/>' if jc != "left" else ""
-        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shd}</w:tcPr>'
-                f'<w:p><w:pPr><w:pStyle w:val="{pstyle}"/>{align}</w:pPr>')
+        nxt = "<w:keepNext/>" if keep_next else ""
+        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shd}<w:vAlign w:val="center"/></w:tcPr>'
+                f'<w:p><w:pPr><w:pStyle w:val="{pstyle}"/>{nxt}{align}</w:pPr>')
 
     # Each column's cell opening, computed once (a report can have tens of thousands of rows).
-    jcs = ["center" if c.kind in ("status", "result") else "right" if c.kind in RIGHT else "left" for c in t.cols]
-    opens = [opening(w, jc, None) for w, jc in zip(widths, jcs, strict=True)]
-    status_opens = {j: {k: opening(widths[j], "center", v)
-                        for k, v in (STATUS_FILL if c.kind == "status" else RESULT_FILL).items()}
-                    for j, c in enumerate(t.cols) if c.kind in ("status", "result")}
+    jcs = ["center" if c.kind in ("status", "result") else "right" if c.kind in RIGHT else "left" for c in cols]
+    fill_of = {j: (STATUS_FILL if c.kind == "status" else RESULT_FILL) for j, c in enumerate(cols)
+               if c.kind in ("status", "result")}
 
-    def cell(j: int, text: str, bold: bool) -> str:
-        head = status_opens[j].get(text, opens[j]) if j in status_opens else opens[j]
+    def openings(keep_next: bool) -> tuple[list[str], dict[int, dict[str, str]]]:
+        plain = [opening(w, jc, None, keep_next) for w, jc in zip(widths, jcs, strict=True)]
+        filled = {j: {k: opening(widths[j], "center", v, keep_next) for k, v in fills.items()}
+                  for j, fills in fill_of.items()}
+        return plain, filled
+
+    loose, glued = openings(False), openings(True)
+
+    def cell(j: int, text: str, bold: bool, keep_next: bool) -> str:
+        plain, filled = glued if keep_next else loose
+        head = filled[j].get(text.split("（")[0], plain[j]) if j in filled else plain[j]
         if not text:
             return head + "</w:p></w:tc>"
         return f"{head}{run_bold if bold else run_plain}{_text(text)}</w:t></w:r></w:p></w:tc>"
 
-    head = "".join(opening(w, "center", HEADER_FILL) + f"{run_bold}{_text(c.name)}</w:t></w:r></w:p></w:tc>"
-                   for c, w in zip(t.cols, widths, strict=True))
+    head = "".join(opening(w, "center", HEADER_FILL, True) + f"{run_bold}{_text(c.name)}</w:t></w:r></w:p></w:tc>"
+                   for c, w in zip(cols, widths, strict=True))
     rows = [f"<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>{head}</w:tr>"]
     last = len(texts) - 1
     for i, r in enumerate(texts):
         bold = t.total_row and i == last
+        keep_next = i < last and (together or i == 0)
         rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>"
-                    + "".join([cell(j, s, bold) for j, s in enumerate(r)]) + "</w:tr>")
+                    + "".join([cell(j, s, bold, keep_next) for j, s in enumerate(r)]) + "</w:tr>")
     return (f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
             f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-            '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+            f'<w:tblCellMar><w:left w:w="{CELL_MARGIN}" w:type="dxa"/><w:right w:w="{CELL_MARGIN}" w:type="dxa"/>'
+            '</w:tblCellMar>'
             f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
             f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>')
 
@@ -131,7 +199,8 @@ def body_xml(doc: Doc, styles: dict[str, str]) -> str:
     for b in doc.blocks:
         if isinstance(b, Heading):
             font, bold = {1: (HEI, False), 2: (KAI, False)}.get(b.level, (BODY_FONT, True))
-            parts.append(_para(_run(b.text, font, 16, bold), style=styles.get(f"h{b.level}"), spacing=tight))
+            parts.append(_para(_run(b.text, font, 16, bold), style=styles.get(f"h{b.level}"), spacing=tight,
+                               keep_next=True))
         elif isinstance(b, Para):
             runs = (_run(b.lead, HEI, 16) if b.lead else "") + _run(b.text, BODY_FONT, 16)
             parts.append(_para(runs))
@@ -140,13 +209,19 @@ def body_xml(doc: Doc, styles: dict[str, str]) -> str:
                 parts.append(_para(_run(b.empty, BODY_FONT, 16)))
                 continue
             if b.title:
-                parts.append(_para(_run(b.title, HEI, 14), jc="center", indent=False,
+                parts.append(_para(_run(b.title, HEI, 14), jc="center", indent=False, keep_next=True,
                                    spacing='<w:spacing w:before="120" w:after="60" w:line="400" w:lineRule="exact"/>'))
             parts.append(_table(b, styles))
             parts.append(_para("", indent=False, spacing='<w:spacing w:before="0" w:after="0" w:line="240" '
                                                          'w:lineRule="auto"/>'))
         elif isinstance(b, Chart):
-            continue  # charts are drawn in the HTML report; the tables carry the same figures
+            continue  # charts are drawn in the HTML and Excel reports; the tables carry the same figures
+    if doc.issued is not None:
+        # The issuing office and date at the foot, right-aligned four characters in (GB/T 9704).
+        parts.append(_para("", indent=False))
+        if doc.issuer:
+            parts.append(_para(_run(doc.issuer, BODY_FONT, 16), right_chars=4))
+        parts.append(_para(_run(cn_date(doc.issued), BODY_FONT, 16), right_chars=4))
     return "".join(parts)
 
 
