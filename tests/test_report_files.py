@@ -309,3 +309,62 @@ def test_yearend_html_self_contained(rw) -> None:  # type: ignore[no-untyped-def
     assert html.startswith("<!DOCTYPE html>") and 'lang="zh-CN"' in html
     assert "计划一级事项 7 项" in html and html.count("<svg") == 2
     assert "<link" not in html and "<script" not in html and "src=" not in html
+
+
+# Headless Chromium keeps its window at least 500 px wide; the page is laid out in a 390 px wide
+# column inside it (the phone styles apply below 640 px) and measured against that width.
+PROBE = """<style>html { width: 390px; overflow-x: hidden; }</style><script>
+window.addEventListener('load', () => {
+  const width = 390;
+  const out = [];
+  for (const td of document.querySelectorAll('td')) {
+    const r = td.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;  // an empty cell, hidden on the card
+    if (r.left < -1 || r.right > width + 1) out.push('OFF:' + td.dataset.label + ':' + td.textContent);
+  }
+  for (const h of document.querySelectorAll('h2, h3, .cap')) {
+    if (h.getBoundingClientRect().width < 300) out.push('NARROW:' + h.textContent);
+  }
+  const labels = [...document.querySelectorAll('td[data-label]')].filter(td => td.offsetHeight > 0)
+    .map(td => td.dataset.label);
+  document.body.setAttribute('data-probe', JSON.stringify({width, scroll: document.body.scrollWidth,
+    out, labels: [...new Set(labels)]}));
+});
+</script>"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("args", [["yearend", "--year", "2023"], ["weekly", "--week", "2023-W40"]])
+def test_html_on_a_phone(rw, tmp_path, args) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px every cell is on screen (tables become cards), the outcome columns included."""
+    import html as html_lib
+    import json
+    import re
+
+    exe = _chromium()
+    path = rw.path / "r.html"
+    rw.run("report", *args, "--format", "html", "-o", str(path))
+    probe = path.with_name("probe.html")
+    probe.write_text(path.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    dom = _browser(exe, tmp_path, probe.as_uri(), "--window-size=390,2000", "--virtual-time-budget=5000",
+                   "--dump-dom")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    m = re.search(r'data-probe="([^"]*)"', dom.stdout)
+    assert m, dom.stdout[-2000:]
+    got = json.loads(html_lib.unescape(m.group(1)))
+    assert got["scroll"] <= 390  # nothing wider than the phone
+    assert got["out"] == []
+    wanted = {"结果", "完成率", "平均完成度", "排名"} if args[0] == "yearend" else {"完成度", "排名", "最新说明"}
+    assert wanted <= set(got["labels"])
+    shot = tmp_path / "phone.png"
+    _browser(exe, tmp_path, path.as_uri(), f"--screenshot={shot}", "--window-size=390,2000")
+    assert read_png(shot)[:2] == (390, 2000)
+
+
+def test_html_charts_have_reference_line_and_legend(rw) -> None:  # type: ignore[no-untyped-def]
+    path = rw.path / "w.html"
+    rw.run("report", "weekly", "--week", "2023-W40", "--format", "html", "-o", str(path))
+    html = path.read_text(encoding="utf-8")
+    assert "stroke-dasharray=\"4 3\"" in html and "序时进度" in html  # the reference line, labelled
+    assert "≥80%" in html and "&lt;50%" in html  # the legend of the bar colours
+    assert f">{HEALTH}</text>" in html  # full unit names, never cut short

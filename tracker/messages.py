@@ -80,7 +80,7 @@ def overdue_message(views: Mapping[int, TaskView] | Iterable[TaskView], notes: d
     Counted as everywhere else (``tracker.counting``): red top-level items, with red sub-items
     listed under their item and counted apart. None when nothing is red (no message is sent then).
     """
-    scope = views if isinstance(views, Mapping) else {v.id: v for v in views}
+    scope: dict[int, TaskView] = dict(views) if isinstance(views, Mapping) else {v.id: v for v in views}
     red = [v for v in ordered_views(scope) if v.status == st.RED and not v.done and _in_units(v, units)]
     if not red:
         return None

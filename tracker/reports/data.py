@@ -560,10 +560,10 @@ def weekly(ctx: Context, week: str | None = None, on: date | None = None, unit: 
     for v in ordered:
         if v.done or v.status == st.DONE:
             continue
-        day = latest.get(v.id)
-        gap = (as_of - date.fromisoformat(day)).days if day else None
+        seen = latest.get(v.id)
+        gap = (as_of - date.fromisoformat(seen)).days if seen else None
         if gap is None or gap >= n_days:
-            stale.append(Stale(lines[v.id], day, gap))
+            stale.append(Stale(lines[v.id], seen, gap))
 
     silent: list[Silent] = []
     open_tops: dict[str, int] = {}
@@ -572,9 +572,9 @@ def weekly(ctx: Context, week: str | None = None, on: date | None = None, unit: 
         unit_name = v.row["unit"]
         if lines[v.id].is_top and v.status != st.DONE:
             open_tops[unit_name] = open_tops.get(unit_name, 0) + 1
-        day = state.last_on.get(v.id)
-        if day is not None and day > last_update_of.get(unit_name, ""):
-            last_update_of[unit_name] = day
+        last_on = state.last_on.get(v.id)
+        if last_on is not None and last_on > last_update_of.get(unit_name, ""):
+            last_update_of[unit_name] = last_on
     for name in names:
         if not open_tops.get(name):
             continue
