@@ -79,6 +79,14 @@ def _width(s: str) -> int:
     return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
+def _boundaries(s: str) -> int:
+    """Places where Chinese meets a digit or letter."""
+    from unicodedata import east_asian_width
+
+    wide = [east_asian_width(ch) in "WF" for ch in s]
+    return sum(1 for a, b in zip(wide, wide[1:], strict=False) if a != b)
+
+
 def _cell_text(kind: str, value: Any) -> str:
     if kind == "date" and value:
         try:
@@ -89,24 +97,29 @@ def _cell_text(kind: str, value: Any) -> str:
 
 
 def column_widths(names: list[str], kinds: list[str], texts: list[list[str]], size: float,
-                  total: int = TEXT_WIDTH) -> list[int]:
+                  total: int = TEXT_WIDTH, margin: int = CELL_MARGIN) -> list[int]:
     """Column widths (twips) from the content: a number, percentage, date or light never breaks
     (its column is as wide as its widest value; a header may wrap onto two lines); text columns
     share what is left in proportion to their content."""
-    half = size * 10  # twips of a half-width character (a full-width one is the font size: 20 × pt / 2 … ×2)
+    # Twips of a half-width character: 0.6 em, as digits are drawn by the CJK fonts Word and
+    # LibreOffice fall back to (a full-width character is 1 em = 20 twips a point).
+    half = size * 12
     sample = texts[:300]
 
     def need(units: float) -> int:
-        return int(units * half + 2 * CELL_MARGIN + 30)
+        return int(units * half + 2 * margin + 24)
 
     fixed: dict[int, int] = {}
     want: dict[int, float] = {}
     for j, (name, kind) in enumerate(zip(names, kinds, strict=True)):
-        longest = max([_width(r[j]) for r in sample] + [0])
         head = _width(name)
         if kind in UNBROKEN:
+            # "%" is nearly 1 em; LibreOffice spaces Chinese from digits (2024 年 12 月): half a unit each;
+            # one unit spare for bold (合计) rows.
+            longest = max([_width(r[j]) + r[j].count("%") + _boundaries(r[j]) / 2 + 1 for r in sample] + [0])
             fixed[j] = need(max(longest, (head + 3) // 4 * 2, 4))  # header on at most two lines
         else:
+            longest = max([_width(r[j]) for r in sample] + [0])
             want[j] = max(8, min(56, max(longest, head)))
     rest = total - sum(fixed.values())
     if want:
@@ -133,7 +146,9 @@ def _table(t: Table, styles: dict[str, str]) -> str:
     n = len(cols)
     small = n > 8
     pstyle = styles["table-small"] if small else styles["table"]  # 小五 for wide tables, else 五号
-    widths = column_widths([c.name for c in cols], [c.kind for c in cols], texts, 9.0 if small else 10.5)
+    margin = CELL_MARGIN // 2 if small else CELL_MARGIN
+    widths = column_widths([c.name for c in cols], [c.kind for c in cols], texts, 9.0 if small else 10.5,
+                           margin=margin)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -147,8 +162,10 @@ def _table(t: Table, styles: dict[str, str]) -> str:
         shd = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
         align = f'<w:jc w:val="{jc}"/>' if jc != "left" else ""
         nxt = "<w:keepNext/>" if keep_next else ""
+        # No extra space between Chinese and digits (autoSpace): a date or figure keeps its width.
         return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shd}<w:vAlign w:val="center"/></w:tcPr>'
-                f'<w:p><w:pPr><w:pStyle w:val="{pstyle}"/>{nxt}{align}</w:pPr>')
+                f'<w:p><w:pPr><w:pStyle w:val="{pstyle}"/>{nxt}<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+                f'{align}</w:pPr>')
 
     # Each column's cell opening, computed once (a report can have tens of thousands of rows).
     jcs = ["center" if c.kind in ("status", "result") else "right" if c.kind in RIGHT else "left" for c in cols]
@@ -181,7 +198,7 @@ def _table(t: Table, styles: dict[str, str]) -> str:
                     + "".join([cell(j, s, bold, keep_next) for j, s in enumerate(r)]) + "</w:tr>")
     return (f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
             f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-            f'<w:tblCellMar><w:left w:w="{CELL_MARGIN}" w:type="dxa"/><w:right w:w="{CELL_MARGIN}" w:type="dxa"/>'
+            f'<w:tblCellMar><w:left w:w="{margin}" w:type="dxa"/><w:right w:w="{margin}" w:type="dxa"/>'
             '</w:tblCellMar>'
             f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
             f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>')
