@@ -123,13 +123,15 @@ def column_widths(names: list[str], kinds: list[str], texts: list[list[str]], si
             want[j] = max(8, min(56, max(longest, head)))
     rest = total - sum(fixed.values())
     if want:
-        floor = need(8)
-        if rest < floor * len(want):  # too many fixed columns: they keep their share, texts their floor
+        # Texts wrap: they give way first (down to two characters a line), figures last.
+        floor = need(8) if rest >= need(8) * len(want) else need(4)
+        if rest < floor * len(want):
             scale = max(0.5, (total - floor * len(want)) / max(1, sum(fixed.values())))
             fixed = {j: int(w * scale) for j, w in fixed.items()}
             rest = total - sum(fixed.values())
         units = sum(want.values())
-        texts_w = {j: max(floor, int(rest * w / units)) for j, w in want.items()}
+        spare = rest - floor * len(want)
+        texts_w = {j: floor + int(spare * w / units) for j, w in want.items()}
     else:
         texts_w = {}
         scale = min(1.0, total / max(1, sum(fixed.values())))
