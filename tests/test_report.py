@@ -357,3 +357,38 @@ def test_markdown_escapes_markup_in_text() -> None:
     html = MarkdownIt("commonmark").enable("table").render(render(doc))
     assert "<em>" not in html and "<a " not in html and "<b>" not in html and "<h2>" not in html
     assert "完成率*达到* 1_2 [链接](x) &lt;b&gt;" in html and "a|b *c*" in html and "# 不是标题" in html
+
+
+# -- terminal at 80 columns ----------------------------------------------------------------------
+@pytest.mark.parametrize("args", [["weekly", "--week", "2023-W40"], ["yearend", "--year", "2023"]])
+@pytest.mark.parametrize("columns", ["80", "100"])
+def test_terminal_wraps_and_never_cuts(rw, args, columns, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Piped at 80–100 columns: no line wider, no column dropped, no value cut short."""
+    import re
+
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", columns)
+    text = rw.run("report", *args).stdout
+    lines = text.splitlines()
+    assert max(cell_len(line) for line in lines) <= int(columns)
+    assert "…" not in text
+    flat = re.sub(r"[\s│┃]", "", text)
+    wanted = ["已建成7家。问题：选址难，审批慢。下一步：年底前再建7家", "推进智慧校园建设"]
+    wanted += ["结果", "最新说明", "排名"] if args[0] == "yearend" else ["最新说明", "排名", "名次变化"]
+    def woven(s: str) -> bool:
+        """``s`` in the output, possibly wrapped over lines that other columns share: its
+        characters in order, within a stretch a few times its length."""
+        for start in (m.start() for m in re.finditer(re.escape(s[:3]), flat)):
+            pos = start
+            for ch in s:
+                pos = flat.find(ch, pos, start + 12 * len(s))
+                if pos < 0:
+                    break
+                pos += 1
+            else:
+                return True
+        return False
+
+    for s in wanted:
+        assert woven(re.sub(r"\s", "", s)), s
