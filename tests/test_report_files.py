@@ -369,3 +369,20 @@ def test_html_charts_have_reference_line_and_legend(rw) -> None:  # type: ignore
     assert "stroke-dasharray=\"4 3\"" in html and "序时进度" in html  # the reference line, labelled
     assert "≥80%" in html and "&lt;50%" in html  # the legend of the bar colours
     assert f">{HEALTH}</text>" in html  # full unit names, never cut short
+
+
+def test_docx_issuing_line_from_config(rw, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import docx
+
+    cfg = tmp_path / "office.toml"
+    cfg.write_text(f'[database]\nurl = "{rw.db_url}"\n[report]\nissuer = "县委督查室"\n', encoding="utf-8")
+    monkeypatch.setenv("TRACKER_CONFIG", str(cfg))
+    path = rw.path / "y.docx"
+    rw.run("report", "yearend", "--year", "2023", "--format", "docx", "-o", str(path))
+    d = docx.Document(str(path))
+    foot = d.paragraphs[-2:]
+    assert [p.text for p in foot] == ["县委督查室", "2023年10月9日"]
+    assert all(p.paragraph_format.alignment is not None and p.paragraph_format.alignment == 2 for p in foot)  # right
+    md = rw.path / "y.md"
+    rw.run("report", "yearend", "--year", "2023", "--format", "md", "-o", str(md))
+    assert md.read_text(encoding="utf-8").rstrip().endswith("县委督查室  \n2023年10月9日")
