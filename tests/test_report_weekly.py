@@ -154,3 +154,13 @@ def test_chase_by_task(wk, tmp_path, monkeypatch) -> None:  # type: ignore[no-un
     monkeypatch.setenv("TRACKER_CONFIG", str(cfg))
     r = data.weekly(ctx(), week="2023-W41")
     assert "周六到期的事项" in {s.line.title for s in r.stale} and r.silent_days == 10
+
+
+def test_weekly_message_uses_the_same_report_week(wk) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    out = json.loads(wk.run("--today", "2023-10-06", "notify", "send", "weekly", "--dry-run", "--format", "json").stdout)
+    text = "\n".join(b for o in out for b in o["bodies"])
+    assert "2023年第40周（9月30日—10月6日）" in text
+    assert "周六填报" in text and "已建成6家" in text  # Saturday 09-30 belongs to W40, as in the report
+    assert "周六又建成2家" not in text and "推进中" not in text

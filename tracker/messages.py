@@ -58,6 +58,14 @@ def week_range(day: date) -> tuple[date, date]:
     return start, start + timedelta(days=6)
 
 
+def report_week(day: date, report_day: int = 4) -> tuple[date, date]:
+    """The report week of the ISO week containing ``day``, as the weekly report counts it: from
+    the day after last week's report day (0 = Monday … 6 = Sunday; Friday by default) to this
+    week's."""
+    cut = day - timedelta(days=day.weekday()) + timedelta(days=report_day)
+    return cut - timedelta(days=6), cut
+
+
 def _md(text: Any) -> str:
     """One-line text safe inside a Markdown list item."""
     s = " ".join(str(text or "").split())
@@ -131,10 +139,12 @@ def _lateness(v: TaskView, today: date) -> str:
 
 # -- weekly ------------------------------------------------------------------------------------
 def weekly_message(views: dict[int, TaskView], week_log: list[dict[str, Any]], unit_rows: list[dict[str, Any]],
-                   today: date, units: set[str] | None = None) -> Message:
+                   today: date, units: set[str] | None = None, week: tuple[date, date] | None = None,
+                   silent_days: int = SILENT_DAYS, due_soon_days: int = DUE_SOON_DAYS) -> Message:
     """Traffic-light counts per unit, the week's completions and updates, what falls due in the
-    next 14 days and units silent for 14 days."""
-    start, end = week_range(today)
+    next ``due_soon_days`` days and units silent for ``silent_days`` days. ``week`` is the report
+    week (``report_week``; default: the ISO week)."""
+    start, end = week or week_range(today)
     y, w, _ = today.isocalendar()
     msg = Message(f"【督办周报】{y}年第{w}周（{start.month}月{start.day}日—{end.month}月{end.day}日）")
     scope = [v for v in views.values() if _in_units(v, units)]
@@ -177,9 +187,9 @@ def weekly_message(views: dict[int, TaskView], week_log: list[dict[str, Any]], u
         msg.add(f"- {_md(r['unit'])}｜{_task_name(v)}：{_update_text(r, v)}", str(r["unit"]))
 
     soon = [v for v in scope if not v.done and v.deadline is not None
-            and today <= v.deadline <= today + timedelta(days=DUE_SOON_DAYS)]
+            and today <= v.deadline <= today + timedelta(days=due_soon_days)]
     msg.add("")
-    msg.add(f"#### 四、未来 {DUE_SOON_DAYS} 天到期（{len(soon)} 项）")
+    msg.add(f"#### 四、未来 {due_soon_days} 天到期（{len(soon)} 项）")
     if not soon:
         msg.add("- （无）")
     for v in sorted(soon, key=lambda v: (v.deadline or date.max, v.id)):
@@ -187,9 +197,9 @@ def weekly_message(views: dict[int, TaskView], week_log: list[dict[str, Any]], u
         msg.add(f"- {_md(v.unit)}｜{_task_name(v)}：{v.deadline.isoformat()} 到期（还有 {(v.deadline - today).days} 天），"
                 f"进度 {v.completion:.0f}%（{v.status}），责任人：{_md(v.row.get('owner')) or '未填'}", v.unit)
 
-    silent = _silent_units(scope, names, today)
+    silent = _silent_units(scope, names, today, silent_days)
     msg.add("")
-    msg.add(f"#### 五、超过 {SILENT_DAYS} 天未更新进展的单位（{len(silent)} 个）")
+    msg.add(f"#### 五、超过 {silent_days} 天未更新进展的单位（{len(silent)} 个）")
     if not silent:
         msg.add("- （无）")
     for unit, last in silent:
@@ -211,8 +221,9 @@ def _update_text(r: dict[str, Any], v: TaskView) -> str:
     return ("；".join(parts) or "更新进度") + (f"（{who}）" if who else "")
 
 
-def _silent_units(scope: list[TaskView], names: list[str], today: date) -> list[tuple[str, date | None]]:
-    """Units with open tasks and no logged progress in the last SILENT_DAYS days."""
+def _silent_units(scope: list[TaskView], names: list[str], today: date,
+                  days: int = SILENT_DAYS) -> list[tuple[str, date | None]]:
+    """Units with open tasks and no logged progress in the last ``days`` days."""
     last: dict[str, date | None] = {}
     open_units: set[str] = set()
     for v in scope:
@@ -221,7 +232,7 @@ def _silent_units(scope: list[TaskView], names: list[str], today: date) -> list[
         d = to_date(v.row.get("last_update_on"))
         prev = last.get(v.unit)
         last[v.unit] = d if prev is None or (d is not None and d > prev) else prev
-    cutoff = today - timedelta(days=SILENT_DAYS)
+    cutoff = today - timedelta(days=days)
     return [(u, last.get(u)) for u in names if u in open_units and (last.get(u) is None or last[u] < cutoff)]  # type: ignore[operator]
 
 
