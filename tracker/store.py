@@ -132,13 +132,27 @@ def top_level_rollups(c: Connection) -> list[dict[str, Any]]:
     )
 
 
-def current_rollups(c: Connection) -> list[dict[str, Any]]:
-    """``top_level_rollups`` for every current task (the board counts sub-items under their item)."""
+# A current task whose parent is current too: a sub-item (``tracker.counting``); the others are items.
+_UNDER_CURRENT = "EXISTS (SELECT 1 FROM task q WHERE q.id = k.parent_id AND q.vanished_at IS NULL)"
+
+
+def item_rollups(c: Connection) -> list[dict[str, Any]]:
+    """``top_level_rollups`` of every top-level item as ``tracker.counting`` counts them: current
+    tasks without a current parent."""
     return c.query(
         "SELECT k.id, k.parent_id, k.start_date, k.deadline, k.done_on, k.completion, k.open_target_due, "
         "k.targets_deadline, k.created_at, u.name AS unit, p.period_start, p.period_end "
-        f"FROM {TASK_FROM} WHERE k.vanished_at IS NULL"
+        f"FROM {TASK_FROM} WHERE k.vanished_at IS NULL AND (k.parent_id IS NULL OR NOT {_UNDER_CURRENT})"
     )
+
+
+def sub_item_counts(c: Connection) -> dict[str, int]:
+    """Per unit, its current sub-items (counted under their items, not beside them)."""
+    rows = c.query(
+        "SELECT u.name AS unit, count(*) AS n FROM task k JOIN unit u ON u.id = k.unit_id "
+        f"WHERE k.vanished_at IS NULL AND k.parent_id IS NOT NULL AND {_UNDER_CURRENT} GROUP BY u.name"
+    )
+    return {str(r["unit"]): int(r["n"]) for r in rows}
 
 
 def task(c: Connection, task_id: int) -> dict[str, Any] | None:

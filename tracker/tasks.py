@@ -368,12 +368,15 @@ def summarize(views: dict[int, TaskView] | list[TaskView]) -> dict[str, UnitSumm
 
 def board(ctx: Context) -> list[UnitSummary]:
     def run(c: Connection) -> list[UnitSummary]:
-        rows = store.current_rollups(c)
+        rows = store.item_rollups(c)
         if all(r["completion"] is not None for r in rows):
-            views = build_views(rows, None, ctx.today, ctx.rules)
+            # the items alone (their sub-items are rolled up into them), sub-items counted in SQL
+            sums = summarize(build_views(rows, None, ctx.today, ctx.rules))
+            for unit, n in store.sub_item_counts(c).items():
+                if unit in sums:
+                    sums[unit].subs = n
         else:  # rows migrated from before the rollup columns: compute them live
-            views = load_views(c, ctx, light=True)
-        sums = summarize(views)
+            sums = summarize(load_views(c, ctx, light=True))
         return [sums.get(u["name"]) or UnitSummary(u["name"], {k: 0 for k in st.STATUSES}, 0, 0.0)
                 for u in store.units(c)]
 

@@ -27,8 +27,13 @@ def escape(s: str) -> str:
     return s
 
 
+_MARKUP = frozenset("\\`*_[]<>~|\n\r")
+
+
 def _clean(s: str) -> str:
-    """One table cell: escaped, pipes escaped."""
+    """One table cell: escaped, pipes escaped (most cells have nothing to escape: checked first)."""
+    if _MARKUP.isdisjoint(s):
+        return s
     s = _SPECIAL.sub(r"\\\1", " ".join(s.splitlines()) if ("\n" in s or "\r" in s) else s)
     return s.replace("|", "\\|") if "|" in s else s
 
@@ -36,6 +41,8 @@ def _clean(s: str) -> str:
 def _formatter(kind: str) -> Callable[[Any], str]:
     if kind == "text":  # most cells: a string to pass through
         return lambda v: _clean(v) if isinstance(v, str) else _clean(fmt_cell(kind, v))
+    if kind in RIGHT:  # figures: digits, signs, % and arrows, nothing Markdown reads
+        return lambda v: fmt_cell(kind, v)
     return lambda v: _clean(fmt_cell(kind, v))
 
 

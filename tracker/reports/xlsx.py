@@ -13,6 +13,7 @@ paragraph and issuing line.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from datetime import date
@@ -33,7 +34,11 @@ _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 _INDENT = re.compile(r"^(　+)")
 
 
+@functools.lru_cache(maxsize=65536)
 def _width(s: str) -> int:
+    """Display width in characters (CJK count two); remembered: names and figures repeat."""
+    if s.isascii():
+        return len(s)
     from unicodedata import east_asian_width
 
     return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in s)
@@ -86,10 +91,27 @@ class _Styles:
     def __init__(self, wb: Any):
         self.wb = wb
         self.names: set[str] = set()
+        self.arrays: dict[str, Any] = {}
+        self.keys: dict[tuple[Any, ...], str] = {}
+
+    def apply(self, cell: Any, name: str) -> None:
+        """Give a cell a named style: looked up by name once, then the style array is shared
+        (a write-only cell is written out as soon as its row is appended, never changed)."""
+        arr = self.arrays.get(name)
+        if arr is None:
+            cell.style = name
+            self.arrays[name] = cell._style
+        else:
+            cell._style = arr
 
     def get(self, kind: str = "", fill: str | None = None, bold: bool = False, indent: int = 0,
             wrap: bool = False, head: bool = False) -> str:
+        key = (kind, fill, bold, indent, wrap, head)
+        known = self.keys.get(key)
+        if known is not None:
+            return known
         name = f"tracker-{kind}-{fill or ''}-{int(bold)}-{indent}-{int(wrap)}-{int(head)}"
+        self.keys[key] = name
         if name in self.names:
             return name
         from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -193,6 +215,8 @@ def _charts_sheet(wb: Any, charts: list[Chart], taken: set[str]) -> None:
         return c
 
     placed = []
+    if not charts:
+        ws.append([cell("暂无可绘制的数据。")])
     for ch in charts:
         first = row
         if ch.kind == "shares":
@@ -284,13 +308,13 @@ def write(doc: Doc, path: Path) -> None:
         cells = []
         for c in t.cols:
             cell = WriteOnlyCell(ws, value=c.name)
-            cell.style = head
+            styles.apply(cell, head)
             cells.append(cell)
         ws.row_dimensions[2].height = LINE_HEIGHT * max(_lines(c.name, w) for c, w in zip(t.cols, col_widths, strict=True))
         ws.append(cells)
         if not t.rows:
             cell = WriteOnlyCell(ws, value=t.empty or "（无）")
-            cell.style = styles.get("text")
+            styles.apply(cell, styles.get("text"))
             ws.append([cell])
         fill_cols = {j for j, c in enumerate(t.cols) if c.kind in ("status", "result")}
         last = len(values) - 1
@@ -301,19 +325,20 @@ def write(doc: Doc, path: Path) -> None:
             for j, (k, x) in enumerate(zip(kinds, row, strict=True)):
                 fill = (STATUS_FILL if k == "status" else RESULT_FILL).get(x.split("（")[0]) \
                     if j in fill_cols and isinstance(x, str) else None
-                wrap = k == "text" and isinstance(x, str) and _width(x) + 2 * depth.get(j, 0) > col_widths[j] - 1.5
+                wrap = (k == "text" and isinstance(x, str) and len(x) * 2 + 2 * depth.get(j, 0) > col_widths[j] - 1.5
+                        and _width(x) + 2 * depth.get(j, 0) > col_widths[j] - 1.5)
                 if wrap:
                     lines = max(lines, _lines(x, col_widths[j] - 2 * depth.get(j, 0)))
                 cell = WriteOnlyCell(ws, value=x)
-                cell.style = styles.get(k, fill, bold, min(depth.get(j, 0), 15), wrap)
+                styles.apply(cell, styles.get(k, fill, bold, min(depth.get(j, 0), 15), wrap))
                 out.append(cell)
             if lines > 1:
                 ws.row_dimensions[i + 3].height = LINE_HEIGHT * lines + 2
             ws.append(out)
 
-    charts = [b for b in doc.blocks if isinstance(b, Chart) and b.items]
-    if charts:
-        _charts_sheet(wb, charts, taken)
+    charts = [b for b in doc.blocks if isinstance(b, Chart)]
+    if charts:  # the sheet is there also when there is nothing to draw (the same sheets every time)
+        _charts_sheet(wb, [c for c in charts if c.items], taken)
 
     notes = wb.create_sheet(sheet_name("说明", taken))
     notes.column_dimensions["A"].width = 120
