@@ -77,20 +77,24 @@ def test_weekly_docx(rw) -> None:  # type: ignore[no-untyped-def]
 def _no_broken_cells(d) -> None:  # type: ignore[no-untyped-def]
     """Every number, percentage, date and light fits its column on one line (widths read back)."""
     import re
+    from unicodedata import east_asian_width
 
-    from tracker.reports.docx import CELL_MARGIN, _width
+    from tracker.reports.docx import CELL_MARGIN
 
     fixed = re.compile(r"^([+\-↑↓]?[\d.]+%?|\d{4}年\d{1,2}月\d{1,2}日|[绿黄红]|完成|未完成|基本完成|超额完成|无进展|—)$")
     checked = 0
     for t in d.tables:
         widths = [int(g.get(f"{W}w")) for g in t._tbl.tblGrid.findall(f"{W}gridCol")]
         small = len(widths) > 8
-        half = 108 if small else 126  # twips of a digit (0.6 em) at 9 pt / 10.5 pt
+        em = 180 if small else 210  # twips at 9 pt / 10.5 pt
         margin = CELL_MARGIN // 2 if small else CELL_MARGIN
         for row in t.rows[1:]:
             for w, cell in zip(widths, row.cells, strict=True):
                 if fixed.match(cell.text):
-                    assert (_width(cell.text) + cell.text.count("%")) * half + 2 * margin <= w, (cell.text, w)
+                    # at least: Chinese 1 em, digits 0.55 em, "%" 0.9 em
+                    ems = sum(1.0 if east_asian_width(ch) in "WF" else 0.9 if ch == "%" else 0.55
+                              for ch in cell.text)
+                    assert ems * em + 2 * margin <= w, (cell.text, w)
                     checked += 1
     assert checked > 20
 

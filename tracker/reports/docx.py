@@ -79,12 +79,15 @@ def _width(s: str) -> int:
     return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
-def _boundaries(s: str) -> int:
-    """Places where Chinese meets a digit or letter."""
+def _ems(s: str) -> float:
+    """Width of a figure, date or light in ems as the CJK fonts Word and LibreOffice fall back to
+    draw it (bold included): Chinese 1, digits and signs 0.6, "%" 0.95, a quarter em where
+    Chinese meets a digit (LibreOffice's autospace)."""
     from unicodedata import east_asian_width
 
     wide = [east_asian_width(ch) in "WF" for ch in s]
-    return sum(1 for a, b in zip(wide, wide[1:], strict=False) if a != b)
+    width = sum(1.0 if w else 0.95 if ch == "%" else 0.6 for ch, w in zip(s, wide, strict=True))
+    return width + 0.25 * sum(1 for a, b in zip(wide, wide[1:], strict=False) if a != b)
 
 
 def _cell_text(kind: str, value: Any) -> str:
@@ -101,37 +104,46 @@ def column_widths(names: list[str], kinds: list[str], texts: list[list[str]], si
     """Column widths (twips) from the content: a number, percentage, date or light never breaks
     (its column is as wide as its widest value; a header may wrap onto two lines); text columns
     share what is left in proportion to their content."""
-    # Twips of a half-width character: 0.6 em, as digits are drawn by the CJK fonts Word and
-    # LibreOffice fall back to (a full-width character is 1 em = 20 twips a point).
-    half = size * 12
+    em = size * 20  # twips: a full-width character is 1 em, a half-width "unit" half of it
     sample = texts[:300]
 
     def need(units: float) -> int:
-        return int(units * half + 2 * margin + 24)
+        return int(units * em / 2 + 2 * margin + 24)
+
+    def need_em(ems: float) -> int:  # with 0.4 em to spare: bold (合计) figures are wider
+        return int((ems + 0.4) * em + 2 * margin + 20)
 
     fixed: dict[int, int] = {}
     want: dict[int, float] = {}
     for j, (name, kind) in enumerate(zip(names, kinds, strict=True)):
         head = _width(name)
         if kind in UNBROKEN:
-            # "%" is nearly 1 em; LibreOffice spaces Chinese from digits (2024 年 12 月): half a unit each;
-            # one unit spare for bold (合计) rows.
-            longest = max([_width(r[j]) + r[j].count("%") + _boundaries(r[j]) / 2 + 1 for r in sample] + [0])
-            fixed[j] = need(max(longest, (head + 3) // 4 * 2, 4))  # header on at most two lines
+            longest = max([_ems(r[j]) for r in sample] + [0.0])
+            fixed[j] = need_em(max(longest, (head + 3) // 4, 2.0))  # the header on at most two lines
         else:
             longest = max([_width(r[j]) for r in sample] + [0])
-            want[j] = max(8, min(56, max(longest, head)))
+            want[j] = max(4, min(56, max(longest, min(head, 8))))
     rest = total - sum(fixed.values())
     if want:
         # Texts wrap: they give way first (down to two characters a line), figures last.
-        floor = need(8) if rest >= need(8) * len(want) else need(4)
-        if rest < floor * len(want):
-            scale = max(0.5, (total - floor * len(want)) / max(1, sum(fixed.values())))
+        least = need(4)
+        if rest < least * len(want):
+            scale = max(0.5, (total - least * len(want)) / max(1, sum(fixed.values())))
             fixed = {j: int(w * scale) for j, w in fixed.items()}
             rest = total - sum(fixed.values())
-        units = sum(want.values())
-        spare = rest - floor * len(want)
-        texts_w = {j: floor + int(spare * w / units) for j, w in want.items()}
+        asked = {j: need(w) for j, w in want.items()}
+        if sum(asked.values()) <= rest:  # room for every text on one line: the rest in proportion
+            spare = rest - sum(asked.values())
+            units = sum(want.values())
+            texts_w = {j: asked[j] + int(spare * want[j] / units) for j in want}
+        else:  # each at least four characters a line (two when tight), the rest as they ask
+            base = {j: min(asked[j], need(8)) for j in want}
+            if sum(base.values()) > rest:
+                base = {j: least for j in want}
+            spare = rest - sum(base.values())
+            extra = {j: asked[j] - base[j] for j in want}
+            total_extra = sum(extra.values()) or 1
+            texts_w = {j: base[j] + int(spare * extra[j] / total_extra) for j in want}
     else:
         texts_w = {}
         scale = min(1.0, total / max(1, sum(fixed.values())))
@@ -237,9 +249,9 @@ def body_xml(doc: Doc, styles: dict[str, str]) -> str:
             continue  # charts are drawn in the HTML and Excel reports; the tables carry the same figures
     if doc.issued is not None:
         # The issuing office and date at the foot, right-aligned four characters in (GB/T 9704).
-        parts.append(_para("", indent=False))
+        parts.append(_para("", indent=False, keep_next=True))  # the office and the date stay together
         if doc.issuer:
-            parts.append(_para(_run(doc.issuer, BODY_FONT, 16), right_chars=4))
+            parts.append(_para(_run(doc.issuer, BODY_FONT, 16), right_chars=4, keep_next=True))
         parts.append(_para(_run(cn_date(doc.issued), BODY_FONT, 16), right_chars=4))
     return "".join(parts)
 
