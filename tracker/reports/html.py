@@ -1,5 +1,7 @@
-"""A report as one self-contained HTML file: no scripts, no external assets, charts as inline SVG,
-tables that scroll sideways on a phone instead of squeezing the text."""
+"""A report as one self-contained HTML file: no scripts, no external assets, charts as inline SVG
+(full unit names, the 序时进度 reference line and a legend of the colours); on a phone (below
+640 px) every table row becomes a card, each value under its column's name, so no column is
+off-screen and no title is squeezed."""
 
 from __future__ import annotations
 
@@ -80,10 +82,6 @@ svg text { font-size: 12px; fill: #333; }
 
 def _e(text: Any) -> str:
     return escape(str(text), quote=True)
-
-
-def _short(label: str, n: int = 10) -> str:
-    return label if len(label) <= n else label[:n - 1] + "…"
 
 
 # -- charts ---------------------------------------------------------------------------------------
