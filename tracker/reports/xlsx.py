@@ -172,7 +172,6 @@ def _lines(text: str, width: float) -> int:
 
 def _print_setup(ws: Any, title: str, columns: int) -> None:
     """A4 landscape, fitted to the page width, title rows repeated, page numbers in the footer."""
-    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
     ws.page_setup.orientation = "landscape"
@@ -184,7 +183,6 @@ def _print_setup(ws: Any, title: str, columns: int) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.7
     ws.print_title_rows = "1:2"
-    ws.print_area = f"A1:{get_column_letter(max(1, columns))}1048576"
     ws.oddHeader.center.text = title.replace("&", "&&")
     ws.oddHeader.center.font = FONT
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
