@@ -82,8 +82,9 @@ def test_weekly_figures(rw) -> None:  # type: ignore[no-untyped-def]
 
     c = ctx()
     r = data.weekly(c, week="2023-W40")
-    assert (r.start, r.end, r.as_of, r.last_as_of) == (date(2023, 10, 2), date(2023, 10, 8), date(2023, 10, 8),
-                                                       date(2023, 10, 1))
+    # Friday cut-off: the report week runs from the day after last Friday to this Friday.
+    assert (r.start, r.end, r.as_of, r.last_as_of) == (date(2023, 9, 30), date(2023, 10, 6), date(2023, 10, 6),
+                                                       date(2023, 9, 29))
     assert r.total.total == 7  # top-level tasks; the sub-item is listed but not counted
     assert r.total.pace["已完成"] == 2  # 出台行动方案 (done) and 培训教师 (120/100)
     assert sum(r.total.pace.values()) == 7 and sum(r.total.lights.values()) == 7
@@ -93,7 +94,7 @@ def test_weekly_figures(rw) -> None:  # type: ignore[no-untyped-def]
         ("2023-10-02", "新建社康站点", "张三", "2个"), ("2023-10-03", "社康做全", "张三", "7家"),
         ("2023-10-04", "出台行动方案", "王芳", "")]
     assert all(u.note != "误报" for u in r.updates)
-    assert [ln.title for ln in r.due_soon] == ["河道整治"]  # 10-15 is within 14 days of 10-08
+    assert [ln.title for ln in r.due_soon] == ["河道整治"]  # 10-15 is within 14 days of 10-06
     health = next(u for u in r.units if u.unit == HEALTH)
     # 社康做全 5/14 -> 7/14 (+14.3), 出台行动方案 0 -> 100, 招聘医生 unchanged: (14.29 + 100) / 3
     assert health.gained == pytest.approx((7 / 14 * 100 - 5 / 14 * 100 + 100) / 3)
@@ -109,8 +110,8 @@ def test_silent_units(rw) -> None:  # type: ignore[no-untyped-def]
     from tracker.reports import data
 
     r = data.weekly(ctx(), week="2023-W40")
-    # 县水利局 last updated 09-10 (28 days before 10-08); 市教育局 on 09-28 (10 days: not silent).
-    assert [(u.unit, u.silent_days, u.last_update) for u in r.silent] == [(WATER, 28, "2023-09-10")]
+    # 县水利局 last updated 09-10 (26 days before the cut-off 10-06); 市教育局 on 09-28 (8 days: not silent).
+    assert [(u.unit, u.silent_days, u.last_update) for u in r.silent] == [(WATER, 26, "2023-09-10")]
 
 
 def test_past_state_is_replayed_from_the_log(rw) -> None:  # type: ignore[no-untyped-def]
@@ -157,13 +158,15 @@ def test_yearend_figures(rw) -> None:  # type: ignore[no-untyped-def]
     assert result == {"社康做全": "未完成", "新建社康站点": "未完成", "招聘医生": "基本完成", "出台行动方案": "完成",
                       "水库除险加固": "未完成", "河道整治": "未完成", "推进智慧校园建设": "无进展", "培训教师": "超额完成"}
     assert r.total == 7 and r.done == 2
-    assert r.results == {"超额完成": 1, "完成": 1, "基本完成": 1, "未完成": 3, "无进展": 1}
+    assert r.results == {"超额完成": 1, "完成": 1, "逾期完成": 0, "基本完成": 1, "未完成": 3, "无进展": 1}
     tally = {t.kind: (t.total, t.done) for t in r.commitments}
     assert tally == {"确保": (2, 1), "力争/争取": (1, 0), "其他": (2, 0)}
-    assert r.summary.startswith("全年计划任务7项，已完成2项（其中超额完成1项），基本完成1项，未完成3项，无进展1项，完成率28.6%。")
+    assert r.summary.startswith("全年纳入统计的计划一级事项 7 项，含子事项 1 项；已完成2项（其中超额完成1项），"
+                                "基本完成1项，未完成3项，无进展1项，完成率28.6%。")
     assert "确保类指标2项，完成1项（50.0%）" in r.summary and "力争/争取类指标1项，完成0项（0.0%）" in r.summary
-    ranking = [(u.unit, u.rank, round(u.rate, 1)) for u in r.units]
-    assert ranking == [(EDU, 1, 50.0), (HEALTH, 2, 33.3), (WATER, 3, 0.0)]
+    # Ranked by mean completion, the share fully done beside it: 区卫生健康局 (50 + 82.0 + 100) / 3.
+    ranking = [(u.unit, u.rank, round(u.completion, 1), round(u.rate, 1)) for u in r.units]
+    assert ranking == [(HEALTH, 1, 77.3, 33.3), (EDU, 2, 50.0, 50.0), (WATER, 3, 31.7, 0.0)]
     unfinished = {it.line.title: it.line.note for it in r.unfinished}
     assert unfinished["招聘医生"] == "已招聘210名" and "推进智慧校园建设" in unfinished
     assert "培训教师" not in unfinished
@@ -217,7 +220,7 @@ def test_default_paths_and_week(rw) -> None:  # type: ignore[no-untyped-def]
     assert path.exists() and str(path) in res.stdout
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# 督办工作周报（2023年第41周）")
-    assert "统计截至 2023-10-09" in text
+    assert "统计截至2023年10月9日" in text
     rw.run("report", "weekly", "--date", "2023-10-04", "--unit", HEALTH, "--format", "md")
     unit_text = (rw.path / "reports" / f"周报-2023-W40-{HEALTH}.md").read_text(encoding="utf-8")
     assert HEALTH in unit_text and WATER not in unit_text
@@ -249,9 +252,9 @@ def test_errors_exit_2_in_chinese(sqlite_world, args, message) -> None:  # type:
 
 def test_empty_database_reports(sqlite_world) -> None:  # type: ignore[no-untyped-def]
     out = sqlite_world.run("report", "weekly").stdout
-    assert "纳入督办的计划任务0项" in out
+    assert "纳入督办的计划一级事项0项，含子事项0项" in "".join(out.split())  # lines may wrap at a space
     out = sqlite_world.run("report", "yearend").stdout
-    assert "全年计划任务0项" in out
+    assert "全年纳入统计的计划一级事项0项，含子事项0项" in "".join(out.split())
 
 
 # -- pieces --------------------------------------------------------------------------------------
@@ -303,7 +306,7 @@ def test_output_format_from_suffix_and_folder(rw) -> None:  # type: ignore[no-un
     rw.run("report", "yearend", "--unit", EDU, "--format", "md", "-o", str(md))
     text = md.read_text(encoding="utf-8")
     assert text.startswith(f"# {EDU}2023年度工作计划完成情况总结") and HEALTH not in text
-    assert "全年计划任务2项，已完成1项（其中超额完成1项）" in text
+    assert "全年纳入统计的计划一级事项 2 项，含子事项 0 项；已完成1项（其中超额完成1项）" in text
 
 
 def test_last_week_from_the_model_matches_full_views(rw) -> None:  # type: ignore[no-untyped-def]
@@ -322,3 +325,70 @@ def test_last_week_from_the_model_matches_full_views(rw) -> None:  # type: ignor
         for v in full.values():
             assert last.done(v) == (v.status == "完成")
             assert last.overdue(v) == data._overdue(v, day), (v.row["title"], day)
+
+
+# -- Markdown under CommonMark ---------------------------------------------------------------------
+@pytest.mark.parametrize("args", [["weekly", "--week", "2023-W40"], ["yearend", "--year", "2023"]])
+def test_markdown_renders_under_commonmark(rw, args) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from markdown_it import MarkdownIt
+
+    out = rw.path / "r.md"
+    rw.run("report", *args, "--format", "md", "-o", str(out))
+    html = MarkdownIt("commonmark").enable("table").render(out.read_text(encoding="utf-8"))
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "*" not in text and "\\" not in text  # every emphasis closed, every escape consumed
+    assert "<table>" in html and "<h2>" in html
+    if args[0] == "weekly":
+        assert "<strong>进展情况</strong>：已建成7家。" in html  # a bold lead-in before a full-width colon
+        assert "<strong>存在的问题</strong>：选址难" in html
+
+
+def test_markdown_escapes_markup_in_text() -> None:
+    from markdown_it import MarkdownIt
+
+    from tracker.reports.layout import Col, Doc, Para, Table
+    from tracker.reports.markdown import render
+
+    doc = Doc("标题*测试*", "副标题", [Para("完成率*达到* 1_2 [链接](x) <b>", "进展情况："),
+                                      Para("# 不是标题"),
+                                      Table("表", [Col("名称")], [["a|b *c*"]])])
+    html = MarkdownIt("commonmark").enable("table").render(render(doc))
+    assert "<em>" not in html and "<a " not in html and "<b>" not in html and "<h2>" not in html
+    assert "完成率*达到* 1_2 [链接](x) &lt;b&gt;" in html and "a|b *c*" in html and "# 不是标题" in html
+
+
+# -- terminal at 80 columns ----------------------------------------------------------------------
+@pytest.mark.parametrize("args", [["weekly", "--week", "2023-W40"], ["yearend", "--year", "2023"]])
+@pytest.mark.parametrize("columns", ["80", "100"])
+def test_terminal_wraps_and_never_cuts(rw, args, columns, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Piped at 80–100 columns: no line wider, no column dropped, no value cut short."""
+    import re
+
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", columns)
+    text = rw.run("report", *args).stdout
+    lines = text.splitlines()
+    assert max(cell_len(line) for line in lines) <= int(columns)
+    assert "…" not in text
+    flat = re.sub(r"[\s│┃]", "", text)
+    wanted = ["已建成7家。问题：选址难，审批慢。下一步：年底前再建7家", "推进智慧校园建设"]
+    wanted += ["结果", "最新说明", "排名"] if args[0] == "yearend" else ["最新说明", "排名", "名次变化"]
+    def woven(s: str) -> bool:
+        """``s`` in the output, possibly wrapped over lines that other columns share: its
+        characters in order, within a stretch a few times its length."""
+        for start in (m.start() for m in re.finditer(re.escape(s[:3]), flat)):
+            pos = start
+            for ch in s:
+                pos = flat.find(ch, pos, start + 12 * len(s))
+                if pos < 0:
+                    break
+                pos += 1
+            else:
+                return True
+        return False
+
+    for s in wanted:
+        assert woven(re.sub(r"\s", "", s)), s

@@ -17,7 +17,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "database": {"url": "sqlite:///db/tracker.db", "busy_timeout": 30, "backup_dir": "db/backups"},
     "general": {"timezone": "Asia/Shanghai"},
     "status": {"yellow_band": 10, "red_band": 30, "due_soon_days": 14, "on_pace_tolerance": 5},
-    "report": {"reports_dir": "reports", "basic_done_percent": 80},
+    "report": {"reports_dir": "reports", "basic_done_percent": 80, "report_day": "fri", "stale_days": 14,
+               "issuer": ""},
     "schedule": {
         "overdue": "0 9 * * mon-fri",
         "weekly": "0 16 * * fri",
@@ -108,7 +109,7 @@ def _check_value(section: str, key: str, value: Any, default: Any, where: str) -
         if value < 0:
             raise ConfigError(f"配置项 {name} 不能为负数，文件：{where}")
     elif isinstance(default, str):
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or (default and not value.strip()):  # "" by default: may stay empty
             raise ConfigError(f"配置项 {name} 应为非空字符串，文件：{where}")
     elif isinstance(default, list) and not isinstance(value, list):
         raise ConfigError(f"配置项 {name} 应为列表，文件：{where}")
@@ -153,6 +154,10 @@ def validate(raw: dict[str, Any], where: str) -> dict[str, dict[str, Any]]:
     for section, key in REQUIRED:
         if key not in raw.get(section, {}):
             raise ConfigError(f"缺少配置项 [{section}] {key}，文件：{where}")
+    day = str(data["report"]["report_day"]).strip().lower()
+    names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    if not any(day in (n, n[:3]) for n in names):
+        raise ConfigError(f"配置项 [report] report_day 应为星期的英文缩写（mon、tue … fri、sat、sun）：{day}，文件：{where}")
     st = data["status"]
     if st["yellow_band"] > st["red_band"]:
         raise ConfigError(f"配置项 [status] yellow_band 不能大于 red_band，文件：{where}")

@@ -8,13 +8,14 @@ of exactly the units each part talks about.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from tracker import counting
 from tracker import status as st
-from tracker.tasks import TaskView, fmt_num, to_date
+from tracker.tasks import TaskView, fmt_num, ordered_views, to_date
 
 SILENT_DAYS = 14
 DUE_SOON_DAYS = 14
@@ -57,6 +58,14 @@ def week_range(day: date) -> tuple[date, date]:
     return start, start + timedelta(days=6)
 
 
+def report_week(day: date, report_day: int = 4) -> tuple[date, date]:
+    """The report week of the ISO week containing ``day``, as the weekly report counts it: from
+    the day after last week's report day (0 = Monday … 6 = Sunday; Friday by default) to this
+    week's."""
+    cut = day - timedelta(days=day.weekday()) + timedelta(days=report_day)
+    return cut - timedelta(days=6), cut
+
+
 def _md(text: Any) -> str:
     """One-line text safe inside a Markdown list item."""
     s = " ".join(str(text or "").split())
@@ -72,34 +81,49 @@ def _in_units(v: TaskView, units: set[str] | None) -> bool:
 
 
 # -- overdue -----------------------------------------------------------------------------------
-def overdue_message(views: Iterable[TaskView], notes: dict[int, dict[str, Any]], today: date,
-                    units: set[str] | None = None) -> Message | None:
-    """Per unit, the red tasks: days overdue or how far behind, owner and latest note.
+def overdue_message(views: Mapping[int, TaskView] | Iterable[TaskView], notes: dict[int, dict[str, Any]],
+                    today: date, units: set[str] | None = None) -> Message | None:
+    """Per unit, the red items: days overdue or how far behind, owner and latest note.
 
-    None when nothing is red (no message is sent then).
+    Counted as everywhere else (``tracker.counting``): red top-level items, with red sub-items
+    listed under their item and counted apart. None when nothing is red (no message is sent then).
     """
-    red = [v for v in views if v.status == st.RED and not v.done and _in_units(v, units)]
+    scope: dict[int, TaskView] = dict(views) if isinstance(views, Mapping) else {v.id: v for v in views}
+    red = [v for v in ordered_views(scope) if v.status == st.RED and not v.done and _in_units(v, units)]
     if not red:
         return None
+    n = counting.count(scope, units)
     by_unit: dict[str, list[TaskView]] = {}
     for v in red:
         by_unit.setdefault(v.unit, []).append(v)
     msg = Message(f"【督办提醒】红灯任务清单（{today.isoformat()}）")
-    msg.add(f"截至 {today.isoformat()}，共 **{len(red)}** 项红灯任务（已逾期或严重滞后序时进度），"
+    subs = f"，另有红灯子事项 {n.red_subs} 项" if n.red_subs else ""
+    msg.add(f"截至 {today.isoformat()}，{n.line()}；其中红灯 **{n.red}** 项（已逾期或严重滞后序时进度）{subs}，"
             f"涉及 {len(by_unit)} 个单位，请抓紧推进并及时填报进展。")
     for unit, items in by_unit.items():
-        items.sort(key=lambda v: (v.deadline or date.max, v.id))
         msg.add("", unit)
-        msg.add(f"#### {_md(unit)}（{len(items)} 项）", unit)
-        for i, v in enumerate(items, 1):
-            msg.add(f"{i}. {_task_name(v)}（#{v.id}）：{_lateness(v, today)}；"
+        tops = sum(1 for v in items if counting.is_top(v, scope))
+        extra = f"，子事项 {len(items) - tops} 项" if len(items) > tops else ""
+        msg.add(f"#### {_md(unit)}（{tops} 项{extra}）", unit)
+        i = 0
+        for v in items:
+            top = counting.is_top(v, scope)
+            if top:
+                i += 1
+                head = f"{i}. {_task_name(v)}"
+            else:
+                parent = scope.get(v.row["parent_id"])
+                of = f"（属“{_task_name(parent)}”）" if parent is not None else ""
+                head = f"   - 子事项：{_task_name(v)}{of}"
+            pad = "   " if top else "     "
+            msg.add(f"{head}（#{v.id}）：{_lateness(v, today)}；"
                     f"进度 {v.completion:.0f}%；责任人：{_md(v.row.get('owner')) or '未填'}", unit)
             note = notes.get(v.id)
             if note:
                 who = f"，{_md(note['author'])}" if note.get("author") else ""
-                msg.add(f"   - 最新进展（{str(note['happened_on'])[:10]}{who}）：{_md(note['note'])}", unit)
+                msg.add(f"{pad}- 最新进展（{str(note['happened_on'])[:10]}{who}）：{_md(note['note'])}", unit)
             else:
-                msg.add("   - 最新进展：暂无填报", unit)
+                msg.add(f"{pad}- 最新进展：暂无填报", unit)
     return msg
 
 
@@ -115,21 +139,23 @@ def _lateness(v: TaskView, today: date) -> str:
 
 # -- weekly ------------------------------------------------------------------------------------
 def weekly_message(views: dict[int, TaskView], week_log: list[dict[str, Any]], unit_rows: list[dict[str, Any]],
-                   today: date, units: set[str] | None = None) -> Message:
+                   today: date, units: set[str] | None = None, week: tuple[date, date] | None = None,
+                   silent_days: int = SILENT_DAYS, due_soon_days: int = DUE_SOON_DAYS) -> Message:
     """Traffic-light counts per unit, the week's completions and updates, what falls due in the
-    next 14 days and units silent for 14 days."""
-    start, end = week_range(today)
+    next ``due_soon_days`` days and units silent for ``silent_days`` days. ``week`` is the report
+    week (``report_week``; default: the ISO week)."""
+    start, end = week or week_range(today)
     y, w, _ = today.isocalendar()
     msg = Message(f"【督办周报】{y}年第{w}周（{start.month}月{start.day}日—{end.month}月{end.day}日）")
     scope = [v for v in views.values() if _in_units(v, units)]
     names = [u["name"] for u in unit_rows if units is None or u["name"] in units]
     tops: dict[str, list[TaskView]] = {n: [] for n in names}
     for v in scope:
-        if v.is_top:
+        if counting.is_top(v, views):
             tops.setdefault(v.unit, []).append(v)
-    total = sum(len(x) for x in tops.values())
-    counts = {s: sum(1 for x in tops.values() for v in x if v.status == s) for s in st.STATUSES}
-    msg.add(f"截至 {today.isoformat()}，共 {total} 项任务：🟢绿 {counts[st.GREEN]}、🟡黄 {counts[st.YELLOW]}、"
+    n = counting.count(views, units)
+    counts = n.lights
+    msg.add(f"截至 {today.isoformat()}，{n.line()}：🟢绿 {counts[st.GREEN]}、🟡黄 {counts[st.YELLOW]}、"
             f"🔴红 {counts[st.RED]}、✅完成 {counts[st.DONE]}。")
 
     msg.add("")
@@ -161,9 +187,9 @@ def weekly_message(views: dict[int, TaskView], week_log: list[dict[str, Any]], u
         msg.add(f"- {_md(r['unit'])}｜{_task_name(v)}：{_update_text(r, v)}", str(r["unit"]))
 
     soon = [v for v in scope if not v.done and v.deadline is not None
-            and today <= v.deadline <= today + timedelta(days=DUE_SOON_DAYS)]
+            and today <= v.deadline <= today + timedelta(days=due_soon_days)]
     msg.add("")
-    msg.add(f"#### 四、未来 {DUE_SOON_DAYS} 天到期（{len(soon)} 项）")
+    msg.add(f"#### 四、未来 {due_soon_days} 天到期（{len(soon)} 项）")
     if not soon:
         msg.add("- （无）")
     for v in sorted(soon, key=lambda v: (v.deadline or date.max, v.id)):
@@ -171,9 +197,9 @@ def weekly_message(views: dict[int, TaskView], week_log: list[dict[str, Any]], u
         msg.add(f"- {_md(v.unit)}｜{_task_name(v)}：{v.deadline.isoformat()} 到期（还有 {(v.deadline - today).days} 天），"
                 f"进度 {v.completion:.0f}%（{v.status}），责任人：{_md(v.row.get('owner')) or '未填'}", v.unit)
 
-    silent = _silent_units(scope, names, today)
+    silent = _silent_units(scope, names, today, silent_days)
     msg.add("")
-    msg.add(f"#### 五、超过 {SILENT_DAYS} 天未更新进展的单位（{len(silent)} 个）")
+    msg.add(f"#### 五、超过 {silent_days} 天未更新进展的单位（{len(silent)} 个）")
     if not silent:
         msg.add("- （无）")
     for unit, last in silent:
@@ -195,8 +221,9 @@ def _update_text(r: dict[str, Any], v: TaskView) -> str:
     return ("；".join(parts) or "更新进度") + (f"（{who}）" if who else "")
 
 
-def _silent_units(scope: list[TaskView], names: list[str], today: date) -> list[tuple[str, date | None]]:
-    """Units with open tasks and no logged progress in the last SILENT_DAYS days."""
+def _silent_units(scope: list[TaskView], names: list[str], today: date,
+                  days: int = SILENT_DAYS) -> list[tuple[str, date | None]]:
+    """Units with open tasks and no logged progress in the last ``days`` days."""
     last: dict[str, date | None] = {}
     open_units: set[str] = set()
     for v in scope:
@@ -205,7 +232,7 @@ def _silent_units(scope: list[TaskView], names: list[str], today: date) -> list[
         d = to_date(v.row.get("last_update_on"))
         prev = last.get(v.unit)
         last[v.unit] = d if prev is None or (d is not None and d > prev) else prev
-    cutoff = today - timedelta(days=SILENT_DAYS)
+    cutoff = today - timedelta(days=days)
     return [(u, last.get(u)) for u in names if u in open_units and (last.get(u) is None or last[u] < cutoff)]  # type: ignore[operator]
 
 

@@ -557,7 +557,11 @@ def build(ctx: Context, job: str, chans: list[Channel]) -> dict[str, list[str]]:
     if job not in JOBS:
         raise InputError(f"未知通知类型：{job}（可选：overdue 逾期提醒、weekly 每周汇总）")
     today = ctx.today
-    start, end = messages.week_range(today)
+    from tracker.reports.data import report_weekday, stale_days
+
+    # The same report week as the weekly report: from the day after last week's report day.
+    start, cut = messages.report_week(today, report_weekday(ctx))
+    end = min(cut, today)
 
     def load(c: Connection) -> tuple[Any, ...]:
         views = tasks.load_views(c, ctx)
@@ -575,9 +579,10 @@ def build(ctx: Context, job: str, chans: list[Channel]) -> dict[str, list[str]]:
             if unknown:
                 log.warning("渠道 %s 配置的单位不存在：%s", ch.name, "、".join(unknown))
         if job == "overdue":
-            msg = messages.overdue_message(views.values(), notes, today, ch.units)
+            msg = messages.overdue_message(views, notes, today, ch.units)
         else:
-            msg = messages.weekly_message(views, week, unit_rows, today, ch.units)
+            msg = messages.weekly_message(views, week, unit_rows, today, ch.units, (start, cut), stale_days(ctx),
+                                          ctx.rules.due_soon_days)
         if msg is None:
             out[ch.name] = []
             continue

@@ -134,6 +134,29 @@ def top_level_rollups(c: Connection) -> list[dict[str, Any]]:
     )
 
 
+# A current task whose parent is current too: a sub-item (``tracker.counting``); the others are items.
+_UNDER_CURRENT = "EXISTS (SELECT 1 FROM task q WHERE q.id = k.parent_id AND q.vanished_at IS NULL)"
+
+
+def item_rollups(c: Connection) -> list[dict[str, Any]]:
+    """``top_level_rollups`` of every top-level item as ``tracker.counting`` counts them: current
+    tasks without a current parent."""
+    return c.query(
+        "SELECT k.id, k.parent_id, k.start_date, k.deadline, k.done_on, k.completion, k.open_target_due, "
+        "k.targets_deadline, k.created_at, u.name AS unit, p.period_start, p.period_end "
+        f"FROM {TASK_FROM} WHERE k.vanished_at IS NULL AND (k.parent_id IS NULL OR NOT {_UNDER_CURRENT})"
+    )
+
+
+def sub_item_counts(c: Connection) -> dict[str, int]:
+    """Per unit, its current sub-items (counted under their items, not beside them)."""
+    rows = c.query(
+        "SELECT u.name AS unit, count(*) AS n FROM task k JOIN unit u ON u.id = k.unit_id "
+        f"WHERE k.vanished_at IS NULL AND k.parent_id IS NOT NULL AND {_UNDER_CURRENT} GROUP BY u.name"
+    )
+    return {str(r["unit"]): int(r["n"]) for r in rows}
+
+
 def task(c: Connection, task_id: int) -> dict[str, Any] | None:
     return c.one(f"SELECT {TASK_COLUMNS} FROM {TASK_FROM} WHERE k.id = :id", id=task_id)
 
@@ -430,6 +453,18 @@ def report_notes_at(c: Connection, day: str, unit_id: int | None = None) -> list
         f"  AND pu.note IS NOT NULL AND pu.note <> '' AND {_UPTO}"
         f"  AND {_EFFECTIVE} ORDER BY pu.recorded_at DESC, pu.id DESC LIMIT 1) AS note_id FROM ({tasks}) x) y "
         "LEFT JOIN progress_update n ON n.id = y.note_id", day=day, unit_id=unit_id,
+    )
+
+
+def report_edits_after(c: Connection, day: str, unit_id: int | None = None) -> list[dict[str, Any]]:
+    """Task edits logged after ``day`` (not undone), oldest first: what a past report must undo
+    to show the task as it stood then (a deadline moved later is not applied backwards)."""
+    join = " JOIN task k ON k.id = pu.task_id AND k.unit_id = :unit_id" if unit_id is not None else ""
+    return c.query(
+        f"SELECT pu.id, pu.task_id, pu.note, pu.happened_on, pu.recorded_at FROM progress_update pu{join} "
+        "WHERE pu.action = 'edit' AND pu.happened_on > :day AND pu.id NOT IN "
+        "(SELECT r.retracts_id FROM progress_update r WHERE r.retracts_id IS NOT NULL) "
+        "ORDER BY pu.happened_on, pu.recorded_at, pu.id", day=day, unit_id=unit_id,
     )
 
 

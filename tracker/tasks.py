@@ -353,33 +353,31 @@ def task_log(ctx: Context, task_id: int) -> list[dict[str, Any]]:
 class UnitSummary:
     unit: str
     counts: dict[str, int]
-    total: int
+    total: int  # top-level items (``tracker.counting``)
     completion: float
+    subs: int = 0  # sub-items under them (counted into their completion, not beside them)
 
 
-def summarize(views: list[TaskView]) -> dict[str, UnitSummary]:
-    """Per-unit counts of each light and mean completion over top-level tasks."""
-    out: dict[str, UnitSummary] = {}
-    for v in views:
-        if not v.is_top:
-            continue
-        s = out.setdefault(v.unit, UnitSummary(v.unit, {k: 0 for k in st.STATUSES}, 0, 0.0))
-        s.counts[v.status] += 1
-        s.total += 1
-        s.completion += v.completion
-    for s in out.values():
-        s.completion = s.completion / s.total if s.total else 0.0
-    return out
+def summarize(views: dict[int, TaskView] | list[TaskView]) -> dict[str, UnitSummary]:
+    """Per-unit counts of each light and mean completion over top-level items (``tracker.counting``)."""
+    from tracker import counting
+
+    scope = views if isinstance(views, dict) else {v.id: v for v in views}
+    return {unit: UnitSummary(unit, n.lights, n.tops, n.completion, n.subs)
+            for unit, n in counting.count_by_unit(scope).items()}
 
 
 def board(ctx: Context) -> list[UnitSummary]:
     def run(c: Connection) -> list[UnitSummary]:
-        rows = store.top_level_rollups(c)
+        rows = store.item_rollups(c)
         if all(r["completion"] is not None for r in rows):
-            views = build_views(rows, None, ctx.today, ctx.rules)
+            # the items alone (their sub-items are rolled up into them), sub-items counted in SQL
+            sums = summarize(build_views(rows, None, ctx.today, ctx.rules))
+            for unit, n in store.sub_item_counts(c).items():
+                if unit in sums:
+                    sums[unit].subs = n
         else:  # rows migrated from before the rollup columns: compute them live
-            views = load_views(c, ctx, light=True)
-        sums = summarize(list(views.values()))
+            sums = summarize(load_views(c, ctx, light=True))
         return [sums.get(u["name"]) or UnitSummary(u["name"], {k: 0 for k in st.STATUSES}, 0, 0.0)
                 for u in store.units(c)]
 

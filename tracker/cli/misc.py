@@ -36,7 +36,7 @@ def board(
     c = context(ctx)
     sums = tasks.board(c)
     if _format(fmt) == "json":
-        render.print_json([{"unit": s.unit, "total": s.total, "counts": s.counts,
+        render.print_json([{"unit": s.unit, "total": s.total, "subs": s.subs, "counts": s.counts,
                             "completion": round(s.completion, 1)} for s in sums])
     else:
         render.board_table(sums, c.today.isoformat())

@@ -350,6 +350,10 @@ def board_table(summaries: list[Any], today: str) -> None:
     rows.append([Text("合计", style="bold"), n, str(tot["绿"]), str(tot["黄"]), str(tot["红"]), str(tot["完成"]),
                  f"{bar(overall)} {overall:.1f}%"])
     table(f"督办看板（{today}）", ["单位", "任务", "绿", "黄", "红", "完成", "总体完成度"], rows)
+    from tracker.counting import Count
+
+    subs = sum(getattr(s, "subs", 0) for s in summaries)
+    out().print(f"统计口径：{Count(tops=n, subs=subs).line()}（子事项计入所属事项的完成度，不另计数）", soft_wrap=True)
 
 
 def tree(title: str, build: Any) -> None:
@@ -370,7 +374,11 @@ def report_console(file: Any = None) -> Console:
     target = file or sys.stdout
     tty = file is None and sys.stdout.isatty()
     color = tty and "NO_COLOR" not in os.environ
-    return Console(file=target, width=None if tty else REPORT_WIDTH, color_system="auto" if color else None,
+    width: int | None = None
+    if not tty:  # files and pipes: 120 columns, or COLUMNS when set (never cut: see report_terminal)
+        cols = os.environ.get("COLUMNS", "") if file is None else ""
+        width = int(cols) if cols.isdigit() and int(cols) >= 40 else REPORT_WIDTH
+    return Console(file=target, width=width, color_system="auto" if color else None,
                    force_terminal=tty, highlight=False, soft_wrap=False, emoji=False)
 
 
@@ -399,7 +407,7 @@ def report_terminal(doc: Any, path: Any = None) -> None:
         c = report_console(fh)
         c.print(Text(doc.title, style="bold"), justify="center")
         c.print(Text(doc.subtitle, style="dim"))
-        right = {"int", "num", "pct", "pts", "rank", "bar"}
+        from tracker.reports.layout import RIGHT as right
         # Headings and paragraphs are printed in batches (fewer, faster calls), each kept as
         # (lead, lead style, text, text style) until then.
         pending: list[tuple[str, str, str, str]] = []
@@ -427,24 +435,34 @@ def report_terminal(doc: Any, path: Any = None) -> None:
             elif isinstance(b, Para):
                 pending.append((b.lead, "bold", b.text, ""))
             elif isinstance(b, ReportTable):
+                if not b.rows and b.empty:
+                    pending.append(("", "", (b.title + "：" if b.title else "") + b.empty, ""))
+                    continue
                 if len(b.rows) > RICH_ROWS_MAX:
                     flush()
-                    c.file.write(_plain_report_table(b, right) + "\n")
+                    c.file.write(_plain_report_table(b, right, width) + "\n")
                     continue
                 flush()
-                with_bars = len(b.cols) <= 10
+                with_bars = len(b.cols) <= 10 and width >= 100
                 t = Table(title=b.title or None, title_justify="left", show_lines=False,
                           padding=(0, 1) if with_bars else (0, 0))
                 cells = [[_report_cell(col.kind if with_bars or col.kind != "bar" else "pct", v)
                           for col, v in zip(b.cols, r, strict=True)] for r in b.rows]
+                need = len(b.cols) + 1 + (2 * len(b.cols) if with_bars else 0)  # borders and padding
                 for j, col in enumerate(b.cols):
                     # values keep their width (a header may wrap); long texts fold from 14 cells on
                     widest = max([_width(row[j].plain) for row in cells] + [2])
+                    least = min(widest, 14) if col.kind == "text" else widest
+                    need += max(least, _width(col.name))  # drawn at its natural width, or not by rich
                     t.add_column(col.name, justify="right" if col.kind in right else "left", overflow="fold",
-                                 min_width=min(widest, 14) if col.kind == "text" else widest)
+                                 min_width=least)
                 last = len(b.rows) - 1
                 for i, row in enumerate(cells):
                     t.add_row(*row, style="bold" if b.total_row and i == last else None)
+                if need > width:
+                    # Too wide to draw without cutting: wrapped columns, or one block per row.
+                    c.file.write(_plain_report_table(b, right, width) + "\n")
+                    continue
                 c.print(t)
             elif isinstance(b, Chart):
                 continue
@@ -454,33 +472,87 @@ def report_terminal(doc: Any, path: Any = None) -> None:
             fh.close()
 
 
-def _plain_report_table(b: Any, right: set[str]) -> str:
-    """A long report table as aligned plain text (numbers right-aligned, long texts cut)."""
+def _wrap_cells(text: str, w: int, cells: Any) -> list[str]:
+    """A cell's text in lines of at most ``w`` terminal cells (CJK-aware; nothing is cut)."""
+    if cells(text) <= w:
+        return [text]
+    lines: list[str] = []
+    cur: list[str] = []
+    used = 0
+    for ch in text:
+        cw = cells(ch)
+        if used + cw > w and cur:
+            lines.append("".join(cur))
+            cur, used = [], 0
+        cur.append(ch)
+        used += cw
+    if cur:
+        lines.append("".join(cur))
+    return lines
+
+
+def _plain_report_table(b: Any, right: Any, width: int = REPORT_WIDTH) -> str:
+    """A report table as aligned plain text within ``width`` columns, never cutting a value:
+    figures keep their width, long texts wrap onto more lines; when even that does not fit,
+    each row becomes a block of "列名：值" lines."""
     from tracker.reports.layout import fmt_cell
 
     cells = _cells_cached()
     texts = [[fmt_cell(col.kind, v) for col, v in zip(b.cols, r, strict=True)] for r in b.rows]
-    widths = [min(30, max([cells(col.name)] + [cells(r[j]) for r in texts])) for j, col in enumerate(b.cols)]
+    wraps = [col.kind == "text" for col in b.cols]
+    # A figure keeps its width; its header may take two lines.
+    natural = [max([cells(col.name) if wr else max(2, (cells(col.name) + 3) // 4 * 2)]
+                   + [cells(r[j]) for r in texts]) for j, (col, wr) in enumerate(zip(b.cols, wraps, strict=True))]
     flush_right = [col.kind in right for col in b.cols]
+    fixed = sum(w for w, wr in zip(natural, wraps, strict=True) if not wr)
+    gap = 2 if fixed + 2 * (len(b.cols) - 1) + 8 * sum(wraps) <= width else 1
+    room = width - fixed - gap * (len(b.cols) - 1)
+    text_cols = [j for j, wr in enumerate(wraps) if wr]
+    widths = list(natural)
+    if text_cols:
+        floor = 8
+        if room < floor * len(text_cols):
+            return _report_records(b, texts, width, cells)
+        for j in text_cols:
+            widths[j] = natural[j]
+        while sum(widths[j] for j in text_cols) > room:  # narrow the widest text column, a cell at a time
+            k = max(text_cols, key=lambda j: widths[j])
+            if widths[k] <= floor:
+                break
+            widths[k] -= 1
+    elif fixed + gap * (len(b.cols) - 1) > width:
+        return _report_records(b, texts, width, cells)
+    # Headers wrap like texts where their column is narrower than the name.
 
-    def fit(text: str, w: int, to_right: bool) -> str:
+    def pad(text: str, w: int, to_right: bool) -> str:
         n = cells(text)
-        if n > w:  # cut to w - 1 cells and mark the cut
-            out, used = [], 0
-            for ch in text:
-                cw = cells(ch)
-                if used + cw > w - 1:
-                    break
-                out.append(ch)
-                used += cw
-            return "".join(out) + "…" + " " * (w - used - 1)
         return " " * (w - n) + text if to_right else text + " " * (w - n)
 
+    def block(values: list[str], aligned: list[bool]) -> list[str]:
+        parts = [_wrap_cells(v, w, cells) for v, w in zip(values, widths, strict=True)]
+        height = max(len(p) for p in parts)
+        return [(" " * gap).join(pad(p[k] if k < len(p) else "", w, r)
+                                 for p, w, r in zip(parts, widths, aligned, strict=True)).rstrip()
+                for k in range(height)]
+
     lines = [b.title] if b.title else []
-    lines.append("  ".join(_fit(col.name, w) for col, w in zip(b.cols, widths, strict=True)).rstrip())
-    lines.append("  ".join("─" * w for w in widths))
-    lines += ["  ".join(fit(v, w, r) for v, w, r in zip(row, widths, flush_right, strict=True)).rstrip()
-              for row in texts]
+    lines += block([col.name for col in b.cols], [False] * len(b.cols))
+    lines.append((" " * gap).join("─" * w for w in widths))
+    for row in texts:
+        lines += block(row, flush_right)
+    return "\n".join(lines)
+
+
+def _report_records(b: Any, texts: list[list[str]], width: int, cells: Any) -> str:
+    """Each row as a block: its first two values on a line, then "列名：值" pairs wrapped."""
+    lines = [b.title] if b.title else []
+    for row in texts:
+        head = "　".join(v for v in row[:2] if v)
+        lines += ["■ " + x for x in _wrap_cells(head, width - 2, cells)[:1]] + [
+            "  " + x for x in _wrap_cells(head, width - 2, cells)[1:]]
+        for col, v in list(zip(b.cols, row, strict=True))[2:]:
+            if v:
+                lines += ["  " + x for x in _wrap_cells(f"{col.name}：{v}", width - 2, cells)]
     return "\n".join(lines)
 
 

@@ -32,7 +32,10 @@ def weekly(
     fmt: str = typer.Option("terminal", "--format", "-f", help=FORMAT_HELP),
     output: str = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
 ) -> None:
-    """督办周报：进度分类、红黄绿、本周完成/逾期/预警、进展填报、近期到期、催办、与上周对比。"""
+    """督办周报：红黄绿、红灯与逾期事项、本周新增逾期/完成/预警、进展填报、近期到期、催办、与上周对比。
+
+    每周按 [report] report_day（默认周五）截止。
+    """
     from tracker.context import parse_day
     from tracker.reports import no_gc, weekly_report
 
@@ -52,7 +55,10 @@ def yearend(
     fmt: str = typer.Option("terminal", "--format", "-f", help=FORMAT_HELP),
     output: str = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
 ) -> None:
-    """年度总结：计划与完成对照、完成结果、确保/力争类指标、各单位完成率排名、未完成事项。"""
+    """年度总结：计划原文与完成对照、完成结果、确保/力争类指标、各单位按平均完成度排名、未完成事项。
+
+    跨年度事项按本期应完成的份额评定；晚于截止日期完成的为逾期完成。
+    """
     from tracker.reports import no_gc, yearend_report
 
     with no_gc():

@@ -95,19 +95,19 @@ def review_text(text: str) -> str:
     Reuses the plan reader's outline: whatever is not in a plan section is review. A document
     that is all plan by that reading (a 述职报告 or a summary without headings) is read whole.
     """
-    from tracker.extract.outline import clean_lines, plan_sections, split_units
+    from tracker.extract.outline import clean_lines, split_units, unit_sections
 
     lines = clean_lines(text)
     units = split_units(lines)
     parts: list[str] = []
     for raw in units:
-        sections = plan_sections(raw)
-        if len(sections) == 1 and sections[0].heading is None:
+        sections = unit_sections(raw)
+        if all(s.kind == "preamble" for s in sections):
             parts.extend(ln.orig for ln in raw.lines)
             continue
-        inside = {id(ln) for s in sections for ln in s.lines}
-        heads = {s.heading for s in sections}
-        parts.extend(ln.orig for ln in raw.lines if id(ln) not in inside and ln.orig not in heads)
+        for sec in sections:
+            if sec.kind != "plan":
+                parts.extend(ln.orig for ln in sec.lines)
     return "\n".join(parts) if parts else "\n".join(ln.orig for ln in lines)
 
 

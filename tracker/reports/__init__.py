@@ -131,8 +131,8 @@ def weekly_report(ctx: Context, week: str | None = None, on: date | None = None,
 
     fmt = check_format(fmt, output)
     with no_gc():
-        figures = data.weekly(ctx, week=week, on=on, unit=unit, trend=fmt == "html")
-        doc = layout.weekly_doc(figures)
+        figures = data.weekly(ctx, week=week, on=on, unit=unit, trend=fmt in ("html", "xlsx"))
+        doc = layout.weekly_doc(figures, issuer=str(ctx.config.get("report", "issuer")).strip())
         stem = f"周报-{figures.week}" + (f"-{unit.strip()}" if unit else "")
         return _finish(doc, figures, fmt, output_path(ctx, output, stem, fmt))
 
@@ -145,8 +145,8 @@ def yearend_report(ctx: Context, year: int | None = None, half: int | None = Non
     fmt = check_format(fmt, output)
     with no_gc():
         figures = data.yearend(ctx, year=year, half=half, unit=unit)
-        doc = layout.yearend_doc(figures)
-        from tracker.reports.outcome_section import add_outcome_section  # issue 13: summary against the log
+        doc = layout.yearend_doc(figures, issuer=str(ctx.config.get("report", "issuer")).strip())
+        from tracker.reports.outcome_section import add_outcome_section  # the year-end summary against the log
 
         add_outcome_section(ctx, figures, doc)
         stem = (f"年度总结-{figures.year}" if half is None else f"半年总结-{figures.year}-H{half}") + (

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Any, TypeVar
 
+from tracker import counting, store
 from tracker import status as st
-from tracker import store
 from tracker.context import Context
 from tracker.db import Connection
 from tracker.errors import InputError
@@ -35,11 +35,13 @@ from tracker.tasks import (
 V = TypeVar("V")
 PACES = ("已完成", "超进度", "达进度", "欠进度")
 LIGHTS = (st.GREEN, st.YELLOW, st.RED, st.DONE)
-RESULTS = ("超额完成", "完成", "基本完成", "未完成", "无进展")
-DONE_RESULTS = ("超额完成", "完成")
+RESULTS = ("超额完成", "完成", "逾期完成", "基本完成", "未完成", "无进展")
+DONE_RESULTS = ("超额完成", "完成", "逾期完成")
 COMMITMENTS = ("确保", "力争/争取", "其他")
-SILENT_DAYS = 14  # a unit with no update for this many days goes on the 催办 list
+SILENT_DAYS = 14  # default of [report] stale_days: no update for this many days goes on the 催办 lists
 TREND_WEEKS = 8
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_CN = "一二三四五六日"
 
 
 # -- one task, as reports show it ----------------------------------------------------------------
@@ -55,6 +57,7 @@ class TargetLine:
     completion: float | None  # 0–100
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)  # the target row
     task_done: bool = False
+    subject: str | None = None
 
     @cached_property
     def ratio(self) -> float | None:
@@ -93,6 +96,16 @@ class Line:
     note_on: str | None
     last_update: str | None
     parts: Parts = EMPTY
+    overdue_days: int | None = None  # days past its deadline (or a target's), when overdue and not done
+    overdue_since: date | None = None  # the deadline it is past
+    parent: str = ""  # the title of its top-level item, for a sub-item
+
+    @property
+    def behind(self) -> float | None:
+        """Points behind 序时进度 (0 when on or ahead of it)."""
+        if self.expected is None:
+            return None
+        return max(0.0, self.expected - self.completion)
 
     @property
     def name(self) -> str:
@@ -113,7 +126,7 @@ def make_line(v: TaskView, depth: int, state: history.State) -> Line:
     note = row["note"].strip() if row else None
     targets = [TargetLine(
         id=int(t["id"]), kind=t["kind"], goal=target_goal_text(t), measure=t["measure"] or "",
-        commitment=t["commitment"], quote=t["quote"], current=t["current_value"],
+        commitment=t["commitment"], quote=t["quote"], current=t["current_value"], subject=t.get("subject"),
         completion=t.get("completion"), raw=t, task_done=v.done,
     ) for t in v.targets]
     return Line(
@@ -132,6 +145,11 @@ class Source:
     rows: list[dict[str, Any]]
     targets: list[dict[str, Any]]
     log: list[dict[str, Any]]
+    edits: list[dict[str, Any]] = field(default_factory=list)  # task edits after the day, in log order
+
+    def rows_at(self, day: date) -> list[dict[str, Any]]:
+        """The task rows as they stood at the end of ``day`` (later deadline edits undone)."""
+        return history.rows_at(self.rows, self.edits, day)
 
 
 def load_at(ctx: Context, unit: str | None, day: date, quotes: bool = False,
@@ -156,10 +174,11 @@ def load_at(ctx: Context, unit: str | None, day: date, quotes: bool = False,
             units, unit_id = [u], int(u["id"])
         else:
             units, unit_id = store.units(c), None
-        rows = store.task_rows(c, unit_id=unit_id, light=True)
+        rows = store.task_rows(c, unit_id=unit_id, light=not quotes)
         targets = store.target_rows(c, unit_id=unit_id, light=not quotes)
         got = {"notes": store.report_notes_at(c, key, unit_id)}
         after = store.report_log_after(c, key, unit_id)
+        edits = store.report_edits_after(c, key, unit_id)
         if after:
             got["values"] = store.report_values_at(c, key, unit_id)
             got["percents"] = store.report_percents_at(c, key, unit_id)
@@ -167,7 +186,7 @@ def load_at(ctx: Context, unit: str | None, day: date, quotes: bool = False,
             renewed = {r["task_id"] for r in after if r["happened_on"] <= upto}
             stale = sorted({r["task_id"] for r in after} - renewed)
             got["last"] = store.report_last_updates_at(c, key, stale)
-        return Source(units, rows, targets, after), got
+        return Source(units, rows, targets, after, edits), got
 
     src, got = ctx.db.read(run)
     state = history.State(
@@ -266,14 +285,23 @@ class Silent:
 
 
 @dataclass
+class Stale:
+    """A task to chase (催办): open, and nothing logged on it (or its sub-items) for N days or ever."""
+
+    line: Line
+    last_update: str | None
+    days: int | None  # None: never updated
+
+
+@dataclass
 class Weekly:
     week: str  # "2023-W40"
     year: int
     number: int
-    start: date
-    end: date
-    as_of: date
-    last_as_of: date
+    start: date  # the first day of the report week: the day after last week's cut-off
+    end: date  # this week's cut-off (the report day)
+    as_of: date  # the cut-off, or today when that is earlier
+    last_as_of: date  # last week's cut-off
     unit: str | None
     total: Tally
     units: list[Tally]
@@ -286,7 +314,17 @@ class Weekly:
     silent: list[Silent]
     silent_days: int
     by_unit: dict[str, list[Line]]
-    trend: list[tuple[str, float]]  # (week label, overall completion), oldest first
+    trend: list[tuple[str, float]]  # (week label, overall completion at each week's cut-off), oldest first
+    red: list[Line] = field(default_factory=list)  # every red item (top-level and sub-items), plan order
+    overdue: list[Line] = field(default_factory=list)  # everything past its deadline and not done
+    stale: list[Stale] = field(default_factory=list)  # tasks to chase
+    scope: counting.Count = field(default_factory=counting.Count)
+    expected: float | None = None  # mean 序时进度 of the top-level items
+    report_day: int = 4  # 0 = Monday … 6 = Sunday
+
+    @property
+    def report_day_name(self) -> str:
+        return "周" + WEEKDAY_CN[self.report_day]
 
 
 WEEK_RE = re.compile(r"^\s*(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})\s*$")
@@ -305,6 +343,15 @@ def parse_week(text: str) -> tuple[int, int]:
     return year, number
 
 
+def report_weekday(ctx: Context) -> int:
+    """The configured report day ([report] report_day), 0 = Monday … 6 = Sunday."""
+    return WEEKDAYS.index(str(ctx.config.get("report", "report_day")).strip().lower()[:3])
+
+
+def stale_days(ctx: Context) -> int:
+    return int(ctx.config.get("report", "stale_days"))
+
+
 def week_of(ctx: Context, week: str | None, on: date | None) -> tuple[int, int, date, date]:
     if week and on:
         raise InputError("--week 与 --date 只能选一个")
@@ -318,21 +365,38 @@ def week_of(ctx: Context, week: str | None, on: date | None) -> tuple[int, int, 
     return year, number, start, start + timedelta(days=6)
 
 
-def _overdue(v: TaskView, day: date) -> bool:
+def cutoffs(ctx: Context, monday: date) -> tuple[date, date, date]:
+    """(this week's cut-off, the day it is judged (cut-off or today), last week's cut-off) of
+    the ISO week starting ``monday``: one rule for the report, the comparison and the trend."""
+    cut = monday + timedelta(days=report_weekday(ctx))
+    return cut, min(cut, ctx.today), cut - timedelta(days=7)
+
+
+def _overdue_since(v: TaskView, day: date) -> date | None:
+    """The deadline (the task's, else its earliest unmet target's) that ``v`` is past on ``day``."""
     if v.done or v.completion >= 100:
-        return False
-    return (v.deadline is not None and v.deadline < day) or (
-        v.open_target_due is not None and v.open_target_due < day)
+        return None
+    if v.deadline is not None and v.deadline < day:
+        return v.deadline
+    if v.open_target_due is not None and v.open_target_due < day:
+        return v.open_target_due
+    return None
+
+
+def _overdue(v: TaskView, day: date) -> bool:
+    return _overdue_since(v, day) is not None
 
 
 @dataclass
 class LastWeek:
-    """What the weekly report compares with: each task at the end of last week, from the replayed
-    state and the completion model (a task's deadline does not depend on the log)."""
+    """What the weekly report compares with: each task at last week's cut-off, from the replayed
+    state, the completion model and the deadlines the tasks had then (``deadlines``: the view's
+    deadline for tasks whose deadline was edited since)."""
 
     state: history.State
     completion: dict[int, float]
     day: date
+    deadlines: dict[int, date | None] = field(default_factory=dict)
 
     def done(self, v: TaskView) -> bool:
         return v.id in self.state.done_on or self.completion[v.id] >= 100
@@ -341,7 +405,8 @@ class LastWeek:
         """As ``_overdue`` would have said of the task's view on that day."""
         if self.done(v):
             return False
-        if v.deadline is not None and v.deadline < self.day:
+        deadline = self.deadlines.get(v.id, v.deadline)
+        if deadline is not None and deadline < self.day:
             return True
         done = v.id in self.state.done_on
         for t in v.targets:
@@ -392,14 +457,40 @@ def _rank(tallies: list[Tally], attr: str, target: str) -> None:
         setattr(t, target, r)
 
 
+def _lines(views: dict[int, TaskView], state: history.State, day: date, rules: st.Rules) -> tuple[
+        list[TaskView], dict[int, Line]]:
+    """Views in plan order and their report lines (depth, pace, days overdue, top-level item)."""
+    ordered = ordered_views(views)
+    lines: dict[int, Line] = {}
+    top_title = ""
+    for v in ordered:
+        depth = depth_of(v, views)
+        ln = make_line(v, depth, state)
+        ln.pace = v.pace(rules)
+        since = _overdue_since(v, day)
+        ln.overdue_days = (day - since).days if since is not None else None
+        ln.overdue_since = since
+        if depth == 0:
+            top_title = ln.title
+        else:
+            ln.parent = top_title
+        lines[v.id] = ln
+    return ordered, lines
+
+
 def weekly(ctx: Context, week: str | None = None, on: date | None = None, unit: str | None = None,
            trend: bool = True) -> Weekly:
-    """The weekly report of the ISO week given (or containing ``on``, or today); ``trend`` adds
-    the overall completion at the end of each of the last weeks (drawn in the HTML report)."""
+    """The weekly report of the ISO week given (or containing ``on``, or today).
+
+    The week is judged at its cut-off, the configured report day (Friday by default), or today
+    when that is earlier; last week at last week's cut-off, so a report regenerated later shows
+    what the one filed said. The report week runs from the day after last week's cut-off to this
+    week's: every update and every deadline falls in exactly one week. ``trend`` adds the overall
+    completion at the cut-off of each of the last weeks (drawn in the HTML and Excel reports).
+    """
     unit = unit.strip() if unit and unit.strip() else None
-    year, number, start, end = week_of(ctx, week, on)
-    as_of = min(end, ctx.today)
-    last_as_of = start - timedelta(days=1)
+    year, number, monday, _ = week_of(ctx, week, on)
+    cut, as_of, last_as_of = cutoffs(ctx, monday)
     rules = ctx.rules
     trend_days = [last_as_of - timedelta(days=7 * k) for k in range(TREND_WEEKS - 2, -1, -1)]
     src, start_state = load_at(ctx, unit, trend_days[0] if trend else last_as_of, until=as_of)
@@ -407,19 +498,22 @@ def weekly(ctx: Context, week: str | None = None, on: date | None = None, unit: 
     rep = history.replay(src.log, [as_of, last_as_of], model, [*trend_days, as_of] if trend else [last_as_of],
                          start=start_state)
     state = rep.states[as_of]
-    now = history.views_at(src.rows, src.targets, state, as_of, rules)
-    last = LastWeek(rep.states[last_as_of], rep.completions[last_as_of], last_as_of)
+    now = history.views_at(src.rows_at(as_of), src.targets, state, as_of, rules)
+    then_rows = {int(r["id"]): r for r in src.rows_at(last_as_of)}
+    moved: dict[int, date | None] = {}
+    for v in now.values():
+        old = then_rows[v.id]["deadline"]
+        if old != v.row["deadline"]:
+            moved[v.id] = to_date(old) or v.targets_deadline or to_date(v.row["period_end"])
+    last = LastWeek(rep.states[last_as_of], rep.completions[last_as_of], last_as_of, moved)
 
-    ordered = ordered_views(now)
-    lines: dict[int, Line] = {}
+    ordered, lines = _lines(now, state, as_of, rules)
     by_unit: dict[str, list[Line]] = {}
     for v in ordered:
-        ln = make_line(v, depth_of(v, now), state)
-        ln.pace = v.pace(rules)
-        lines[v.id] = ln
-        by_unit.setdefault(v.unit, []).append(ln)
+        by_unit.setdefault(v.unit, []).append(lines[v.id])
 
-    # Counts: top-level tasks, per unit and in all; ranks by completion now and last week.
+    # Counts: top-level items (``counting``), per unit and in all; ranks by completion now and last week.
+    scope = counting.count(now)
     tops = [v for v in ordered if lines[v.id].is_top]
     tallies: list[Tally] = []
     names = [u["name"] for u in src.units]
@@ -437,9 +531,12 @@ def weekly(ctx: Context, week: str | None = None, on: date | None = None, unit: 
     _rank(tallies, "last_completion", "last_rank")
     total = _tally("合计", tops, rules)
     total.last_completion = sum(last.completion[v.id] for v in tops) / len(tops) if tops else 0.0
+    expected = [v.expected for v in tops if v.expected is not None]
 
     completed = [lines[v.id] for v in ordered if v.status == st.DONE and not last.done(v)]
     newly_overdue = [lines[v.id] for v in ordered if _overdue(v, as_of) and not last.overdue(v)]
+    overdue = [lines[v.id] for v in ordered if _overdue(v, as_of)]
+    red = [lines[v.id] for v in ordered if v.status == st.RED]
     at_risk = [lines[v.id] for v in ordered if v.status == st.YELLOW]
     horizon = as_of + timedelta(days=rules.due_soon_days)
     soon = [v for v in ordered if not v.done and v.status != st.DONE and v.deadline is not None
@@ -448,9 +545,25 @@ def weekly(ctx: Context, week: str | None = None, on: date | None = None, unit: 
     due_soon = [lines[v.id] for v in soon]
 
     target_rows = {int(t["id"]): t for t in src.targets}
-    first, last_day = start.isoformat(), as_of.isoformat()
+    first, last_day = (last_as_of + timedelta(days=1)).isoformat(), as_of.isoformat()
     updates = [_update_of(r, now[int(r["task_id"])], target_rows) for r in src.log
                if first <= str(r["happened_on"])[:10] <= last_day and int(r["task_id"]) in now]
+
+    # 催办: by task (its own and its sub-items' latest update) and by unit.
+    n_days = stale_days(ctx)
+    latest: dict[int, str] = {}
+    for v in reversed(ordered):  # sub-items come after their parent: walk back to roll dates up
+        day = max([state.last_on.get(v.id, "")] + [latest.get(ch.id, "") for ch in v.children])
+        if day:
+            latest[v.id] = day
+    stale: list[Stale] = []
+    for v in ordered:
+        if v.done or v.status == st.DONE:
+            continue
+        seen = latest.get(v.id)
+        gap = (as_of - date.fromisoformat(seen)).days if seen else None
+        if gap is None or gap >= n_days:
+            stale.append(Stale(lines[v.id], seen, gap))
 
     silent: list[Silent] = []
     open_tops: dict[str, int] = {}
@@ -459,26 +572,27 @@ def weekly(ctx: Context, week: str | None = None, on: date | None = None, unit: 
         unit_name = v.row["unit"]
         if lines[v.id].is_top and v.status != st.DONE:
             open_tops[unit_name] = open_tops.get(unit_name, 0) + 1
-        day = state.last_on.get(v.id)
-        if day is not None and day > last_update_of.get(unit_name, ""):
-            last_update_of[unit_name] = day
+        last_on = state.last_on.get(v.id)
+        if last_on is not None and last_on > last_update_of.get(unit_name, ""):
+            last_update_of[unit_name] = last_on
     for name in names:
         if not open_tops.get(name):
             continue
         last_update = last_update_of.get(name)
         gap = (as_of - date.fromisoformat(last_update)).days if last_update else None
-        if gap is None or gap >= SILENT_DAYS:
+        if gap is None or gap >= n_days:
             silent.append(Silent(name, last_update, gap, open_tops[name]))
     silent.sort(key=lambda s: -(s.silent_days if s.silent_days is not None else 10 ** 6))
 
     points = [(f"第{day.isocalendar()[1]}周", value) for day, value in rep.overall.items()] if trend else []
 
     return Weekly(
-        week=f"{year}-W{number:02d}", year=year, number=number, start=start, end=end, as_of=as_of,
-        last_as_of=last_as_of, unit=unit, total=total, units=tallies, completed=completed,
+        week=f"{year}-W{number:02d}", year=year, number=number, start=last_as_of + timedelta(days=1), end=cut,
+        as_of=as_of, last_as_of=last_as_of, unit=unit, total=total, units=tallies, completed=completed,
         newly_overdue=newly_overdue, at_risk=at_risk, updates=updates, due_soon=due_soon,
-        due_soon_days=rules.due_soon_days, silent=silent, silent_days=SILENT_DAYS, by_unit=by_unit,
-        trend=points,
+        due_soon_days=rules.due_soon_days, silent=silent, silent_days=n_days, by_unit=by_unit,
+        trend=points, red=red, overdue=overdue, stale=stale, scope=scope,
+        expected=sum(expected) / len(expected) if expected else None, report_day=report_weekday(ctx),
     )
 
 
@@ -488,9 +602,23 @@ class Item:
     """One planned item (task) at year end: its figures, completion rate and result."""
 
     line: Line
-    rate: float  # percent; above 100 when a target was exceeded
+    rate: float  # percent of what the period asked; above 100 when a target was exceeded
     result: str
     target_results: list[str]
+    plan_text: str = ""  # the plan's wording (its first sentence), when it says more than the title
+    share: float | None = None  # a multi-year item: the share (percent) of it due by the period's end
+    late_days: int | None = None  # 逾期完成: days past the deadline it was finished
+    finished_on: str | None = None
+
+    @property
+    def result_text(self) -> str:
+        """"逾期完成（16天）", or the result."""
+        return f"逾期完成（{self.late_days}天）" if self.result == "逾期完成" else self.result
+
+    @property
+    def year_completion(self) -> float:
+        """Completion of what the period asked, 0–100 (what units are ranked by)."""
+        return min(100.0, self.rate)
 
 
 @dataclass
@@ -501,7 +629,7 @@ class CommitmentTally:
 
     @property
     def done(self) -> int:
-        return self.results["超额完成"] + self.results["完成"]
+        return sum(self.results[r] for r in DONE_RESULTS)
 
     @property
     def rate(self) -> float:
@@ -513,12 +641,12 @@ class UnitResult:
     unit: str
     total: int = 0
     results: dict[str, int] = field(default_factory=lambda: {r: 0 for r in RESULTS})
-    completion: float = 0.0  # mean completion (0–100) of its items
+    completion: float = 0.0  # mean completion (0–100) of its items, of what the period asked
     rank: int = 0
 
     @property
     def done(self) -> int:
-        return self.results["超额完成"] + self.results["完成"]
+        return sum(self.results[r] for r in DONE_RESULTS)
 
     @property
     def rate(self) -> float:
@@ -539,17 +667,24 @@ class Yearend:
     done: int
     results: dict[str, int]  # over top-level items
     commitments: list[CommitmentTally]  # over every target of every item
-    units: list[UnitResult]  # ranked, best first
-    unfinished: list[Item]
+    units: list[UnitResult]  # ranked by mean completion, best first
+    unfinished: list[Item]  # top-level items not done
     summary: str
+    unfinished_rows: list[Item] = field(default_factory=list)  # unfinished items, their unfinished sub-items under them
+    scope: counting.Count = field(default_factory=counting.Count)
+    multi_year: int = 0  # top-level items running past the period, counted for their share of it
 
     @property
-    def scope(self) -> str:
+    def scope_name(self) -> str:
         return {None: "全年", 1: "上半年", 2: "下半年"}[self.half]
 
     @property
     def rate(self) -> float:
         return share(self.done, self.total)
+
+    @property
+    def unfinished_subs(self) -> int:
+        return sum(1 for it in self.unfinished_rows if not it.line.is_top)
 
 
 def commitment_kind(word: str | None) -> str:
@@ -586,23 +721,46 @@ def period_of(ctx: Context, year: int | None, half: int | None) -> tuple[int, da
 
 
 def _in_period(v: TaskView, start: date, end: date) -> bool:
-    day = v.deadline or v.start
-    return day is not None and start <= day <= end
+    """An item of the period: its span (start to deadline) overlaps it; a multi-year item too."""
+    first, last = v.start, v.deadline
+    if last is None:
+        return first is not None and start <= first <= end
+    if first is None or first > last:
+        first = last
+    return first <= end and last >= start
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+
+
+def first_sentence(text: str, title: str = "", limit: int = 120) -> str:
+    """The plan's wording of an item, up to its first full stop, when it says more than the title."""
+    t = " ".join((text or "").split())
+    if not t or t == title.strip():
+        return ""
+    if t.startswith(title.strip()) and len(t) > len(title.strip()):
+        rest = t[len(title.strip()):].lstrip("：:，,。 ")
+        t = rest or t
+    first = _SENTENCE_END.split(t, maxsplit=1)[0].strip()
+    return first if len(first) <= limit else first[:limit - 1] + "…"
 
 
 def yearend(ctx: Context, year: int | None = None, half: int | None = None, unit: str | None = None) -> Yearend:
-    """Plan versus result for a year (or one half): tasks due in the period, as of its end."""
+    """Plan versus result for a year (or one half), as of its end: every item whose span overlaps
+    the period, a multi-year item judged on the share of it due by the period's end; deadlines
+    as they stood then."""
     unit = unit.strip() if unit and unit.strip() else None
     y, start, end = period_of(ctx, year, half)
     as_of = min(end, ctx.today)
     basic = float(ctx.config.get("report", "basic_done_percent"))
     src, state = load_at(ctx, unit, as_of, quotes=True)
-    if src.log:  # things happened after the period: its state differs from the stored one
-        views = history.views_at(src.rows, src.targets, state, as_of, ctx.rules)
+    rows = src.rows_at(as_of)
+    if src.log or rows is not src.rows:  # things happened after the period: its state differs from the stored one
+        views = history.views_at(rows, src.targets, state, as_of, ctx.rules)
     else:
         views = build_views(src.rows, src.targets, as_of, ctx.rules)
 
-    # Top-level items due in the period, each with its sub-items.
+    # Top-level items of the period, each with its sub-items.
     chosen: list[tuple[TaskView, int]] = []
     keep = False
     for v in ordered_views(views):
@@ -611,6 +769,7 @@ def yearend(ctx: Context, year: int | None = None, half: int | None = None, unit
             keep = _in_period(v, start, end)
         if keep:
             chosen.append((v, depth))
+    in_scope = {v.id: v for v, _ in chosen}
 
     progressed: dict[int, bool] = {}
     for v, _ in reversed(chosen):  # children come after parents: walk back to roll "any progress" up
@@ -618,62 +777,103 @@ def yearend(ctx: Context, year: int | None = None, half: int | None = None, unit
 
     items: list[Item] = []
     tallies = {k: CommitmentTally(k) for k in COMMITMENTS}
+    multi = 0
     for v, depth in chosen:
         ln = make_line(v, depth, state)
         ln.pace = v.pace(ctx.rules)
-        complete = v.done or v.completion >= 100
+        part: float | None = None  # a multi-year item: percent of it due by the end of the period
+        if v.deadline is not None and v.deadline > end and v.start is not None and v.start < v.deadline:
+            part = st.expected_progress(v.start, v.deadline, end)
+            if depth == 0:
+                multi += 1
         numeric = [t.ratio for t in ln.targets if t.kind in st.NUMERIC_KINDS and t.ratio is not None]
         raw = sum(numeric) / len(numeric) if numeric else v.completion
-        rate = max(100.0, raw) if complete else v.completion
+        if part:
+            rate = raw / part * 100
+            complete = v.done or rate >= 100 - 1e-9
+        else:
+            complete = v.done or v.completion >= 100
+            rate = max(100.0, raw) if complete else v.completion
         res = result_of(rate, complete, progressed[v.id], basic)
+        finished = state.done_on.get(v.id) or (state.last_on.get(v.id) if complete else None)
+        late = None
+        if complete and finished and v.deadline is not None and part is None:
+            days = (date.fromisoformat(finished[:10]) - v.deadline).days
+            if days > 0:
+                res, late = "逾期完成", days
         target_results = []
         for t in ln.targets:
             if res == "无进展":
                 tr = "无进展"
             else:
-                r = t.ratio or 0.0
+                r = (t.ratio or 0.0) / part * 100 if part else (t.ratio or 0.0)
                 tr = result_of(r, r >= 100 - 1e-9, True, basic)
             target_results.append(tr)
             tally = tallies[commitment_kind(t.commitment)]
             tally.total += 1
             tally.results[tr] += 1
-        items.append(Item(ln, rate, res, target_results))
+        items.append(Item(ln, rate, res, target_results, first_sentence(v.row.get("text") or "", v.row["title"]),
+                          part, late, finished))
+
+    # Sub-items name their top-level item.
+    parent = ""
+    for it in items:
+        if it.line.is_top:
+            parent = it.line.title
+        else:
+            it.line.parent = parent
 
     tops = [it for it in items if it.line.is_top]
     results = {r: sum(1 for it in tops if it.result == r) for r in RESULTS}
-    done = results["超额完成"] + results["完成"]
+    done = sum(results[r] for r in DONE_RESULTS)
     per_unit: dict[str, UnitResult] = {}
     for it in tops:
         u = per_unit.setdefault(it.line.unit, UnitResult(it.line.unit))
         u.total += 1
         u.results[it.result] += 1
-        u.completion += it.line.completion
+        u.completion += it.year_completion
     order = {u["name"]: i for i, u in enumerate(src.units)}
     units = sorted(per_unit.values(), key=lambda u: order.get(u.unit, 0))
     for u in units:
         u.completion = u.completion / u.total if u.total else 0.0
-    units.sort(key=lambda u: (-round(u.rate, 9), -round(u.completion, 9)))
-    for u, r in zip(units, competition_ranks([(round(u.rate, 9), round(u.completion, 9)) for u in units]),
-                    strict=True):
+    key = [(round(u.completion, 9), round(u.rate, 9)) for u in units]
+    ranked = sorted(zip(units, key, strict=True), key=lambda p: (-p[1][0], -p[1][1]))
+    units = [u for u, _ in ranked]
+    for u, r in zip(units, competition_ranks([k for _, k in ranked]), strict=True):
         u.rank = r
-    unfinished = [it for it in items if it.result not in DONE_RESULTS]
+
+    # 未完成事项: the top-level items not done, each with its own unfinished sub-items under it.
+    unfinished = [it for it in tops if it.result not in DONE_RESULTS]
+    unfinished_rows: list[Item] = []
+    keep = False
+    for it in items:
+        if it.line.is_top:
+            keep = it.result not in DONE_RESULTS
+            if keep:
+                unfinished_rows.append(it)
+        elif keep and it.result not in DONE_RESULTS:
+            unfinished_rows.append(it)
     report = Yearend(year=y, half=half, start=start, end=end, as_of=as_of, unit=unit, basic_percent=basic,
                      items=items, total=len(tops), done=done, results=results,
                      commitments=[tallies[k] for k in COMMITMENTS], units=units, unfinished=unfinished,
-                     summary="")
+                     summary="", unfinished_rows=unfinished_rows, scope=counting.count(in_scope),
+                     multi_year=multi)
     report.summary = yearend_summary(report)
     return report
 
 
 def yearend_summary(r: Yearend) -> str:
-    """The summary paragraph: "全年计划任务46项，已完成38项，完成率82.6%……"."""
+    """The summary paragraph: "全年纳入统计的计划一级事项 46 项，含子事项 12 项；已完成38项……"."""
     res = r.results
-    text = f"{r.scope}计划任务{r.total}项"
+    text = f"{r.scope_name}纳入统计的{r.scope.line()}"
+    if r.multi_year:
+        text += f"（其中跨年度事项{r.multi_year}项，按本期应完成的份额计）"
     if not r.total:
         return text + "。"
-    text += f"，已完成{r.done}项"
-    if res["超额完成"]:
-        text += f"（其中超额完成{res['超额完成']}项）"
+    text += f"；已完成{r.done}项"
+    extra = [f"{k}{res[k]}项" for k in ("超额完成", "逾期完成") if res[k]]
+    if extra:
+        text += f"（其中{'、'.join(extra)}）"
     text += (f"，基本完成{res['基本完成']}项，未完成{res['未完成']}项，无进展{res['无进展']}项，"
              f"完成率{r.rate:.1f}%。")
     parts = [f"{c.kind}类指标{c.total}项，完成{c.done}项（{c.rate:.1f}%）" for c in r.commitments[:2] if c.total]
@@ -681,13 +881,16 @@ def yearend_summary(r: Yearend) -> str:
         text += "其中" + "；".join(parts) + "。"
     if len(r.units) >= 2:
         best, worst = r.units[0], r.units[-1]
-        if round(best.rate, 1) == round(worst.rate, 1):
-            text += f"各单位完成率均为{best.rate:.1f}%。"
+        if round(best.completion, 1) == round(worst.completion, 1):
+            text += f"各单位平均完成度均为{best.completion:.1f}%。"
         else:
-            text += f"各单位中，{best.unit}完成率最高（{best.rate:.1f}%），{worst.unit}最低（{worst.rate:.1f}%）。"
+            text += (f"各单位中，{best.unit}平均完成度最高（{best.completion:.1f}%，全部完成{best.rate:.1f}%），"
+                     f"{worst.unit}最低（{worst.completion:.1f}%，全部完成{worst.rate:.1f}%）。")
     if r.unfinished:
         following = "下半年" if r.half == 1 else "下一年度"
-        text += f"未完成（含基本完成、无进展）事项{len(r.unfinished)}项，建议纳入{following}计划继续推进。"
+        subs = f"，其下未完成子事项{r.unfinished_subs}项" if r.unfinished_subs else ""
+        text += (f"未完成（含基本完成、无进展）的一级事项{len(r.unfinished)}项{subs}，"
+                 f"建议纳入{following}计划继续推进。")
     else:
         text += "计划事项已全部完成。"
     return text

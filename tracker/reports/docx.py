@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from tracker.reports.layout import RIGHT, Chart, Doc, Heading, Para, Table, fmt_cell
+from tracker.reports.layout import RIGHT, Chart, Doc, Heading, Para, Table, cn_date, fmt_cell
 
 W_URI = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = f'xmlns:w="{W_URI}"'
@@ -34,7 +34,11 @@ PAGE_W, PAGE_H = 21.0, 29.7
 MARGINS = {"top": 3.7, "bottom": 3.5, "left": 2.8, "right": 2.6}
 TEXT_WIDTH = round((PAGE_W - MARGINS["left"] - MARGINS["right"]) * CM)
 STATUS_FILL = {"绿": "C8E6C9", "黄": "FFF59D", "红": "FFCDD2", "完成": "BBDEFB"}
-RESULT_FILL = {"超额完成": "BBDEFB", "完成": "BBDEFB", "基本完成": "C8E6C9", "未完成": "FFCDD2", "无进展": "E0E0E0"}
+RESULT_FILL = {"超额完成": "BBDEFB", "完成": "BBDEFB", "逾期完成": "D1C4E9", "基本完成": "C8E6C9", "未完成": "FFCDD2",
+               "无进展": "E0E0E0"}
+CELL_MARGIN = 57  # twips left and right inside each cell
+# Kinds whose values must never break across lines (numbers, percentages, dates, lights).
+UNBROKEN = RIGHT | {"date", "status", "result"}
 HEADER_FILL = "D9D9D9"
 _BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -54,9 +58,15 @@ def _run(text: str, font: str, size: float, bold: bool = False) -> str:
 
 
 def _para(runs: str, style: str | None = None, jc: str | None = None, indent: bool = True,
-          spacing: str = "") -> str:
+          spacing: str = "", keep_next: bool = False, right_chars: int = 0) -> str:
     ppr = f'<w:pStyle w:val="{style}"/>' if style else ""
+    ppr += "<w:keepNext/>" if keep_next else ""
     ppr += spacing
+    if right_chars:
+        ppr += f'<w:ind w:rightChars="{right_chars * 100}" w:right="{right_chars * 320}" w:firstLine="0"/>'
+        indent = False
+        ppr += f'<w:jc w:val="{jc or "right"}"/>'
+        return f"<w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p>"
     ppr += '<w:ind w:firstLineChars="200" w:firstLine="640"/>' if indent else '<w:ind w:firstLine="0"/>'
     if jc:
         ppr += f'<w:jc w:val="{jc}"/>'
@@ -69,52 +79,141 @@ def _width(s: str) -> int:
     return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
+def _ems(s: str) -> float:
+    """Width of a figure, date or light in ems as the CJK fonts Word and LibreOffice fall back to
+    draw it (bold included): Chinese 1, digits and signs 0.6, "%" 0.95, a quarter em where
+    Chinese meets a digit (LibreOffice's autospace)."""
+    from unicodedata import east_asian_width
+
+    wide = [east_asian_width(ch) in "WF" for ch in s]
+    width = sum(1.0 if w else 0.95 if ch == "%" else 0.6 for ch, w in zip(s, wide, strict=True))
+    return width + 0.25 * sum(1 for a, b in zip(wide, wide[1:], strict=False) if a != b)
+
+
+def _cell_text(kind: str, value: Any) -> str:
+    if kind == "date" and value:
+        try:
+            return cn_date(value)  # 公文 form: 2023年10月16日
+        except ValueError:
+            return fmt_cell(kind, value)  # "从未填报" in a date column
+    return fmt_cell(kind, value)
+
+
+def column_widths(names: list[str], kinds: list[str], texts: list[list[str]], size: float,
+                  total: int = TEXT_WIDTH, margin: int = CELL_MARGIN) -> list[int]:
+    """Column widths (twips) from the content: a number, percentage, date or light never breaks
+    (its column is as wide as its widest value; a header may wrap onto two lines); text columns
+    share what is left in proportion to their content."""
+    em = size * 20  # twips: a full-width character is 1 em, a half-width "unit" half of it
+    sample = texts[:300]
+
+    def need(units: float) -> int:
+        return int(units * em / 2 + 2 * margin + 24)
+
+    def need_em(ems: float) -> int:  # with 0.4 em to spare: bold (合计) figures are wider
+        return int((ems + 0.4) * em + 2 * margin + 20)
+
+    fixed: dict[int, int] = {}
+    want: dict[int, float] = {}
+    for j, (name, kind) in enumerate(zip(names, kinds, strict=True)):
+        head = _width(name)
+        if kind in UNBROKEN:
+            longest = max([_ems(r[j]) for r in sample] + [0.0])
+            fixed[j] = need_em(max(longest, (head + 3) // 4, 2.0))  # the header on at most two lines
+        else:
+            longest = max([_width(r[j]) for r in sample] + [0])
+            want[j] = max(4, min(56, max(longest, min(head, 8))))
+    rest = total - sum(fixed.values())
+    if want:
+        # Texts wrap: they give way first (down to two characters a line), figures last.
+        least = need(4)
+        if rest < least * len(want):
+            scale = max(0.5, (total - least * len(want)) / max(1, sum(fixed.values())))
+            fixed = {j: int(w * scale) for j, w in fixed.items()}
+            rest = total - sum(fixed.values())
+        asked = {j: need(w) for j, w in want.items()}
+        if sum(asked.values()) <= rest:  # room for every text on one line: the rest in proportion
+            spare = rest - sum(asked.values())
+            units = sum(want.values())
+            texts_w = {j: asked[j] + int(spare * want[j] / units) for j in want}
+        else:  # each at least four characters a line (two when tight), the rest as they ask
+            base = {j: min(asked[j], need(8)) for j in want}
+            if sum(base.values()) > rest:
+                base = {j: least for j in want}
+            spare = rest - sum(base.values())
+            extra = {j: asked[j] - base[j] for j in want}
+            total_extra = sum(extra.values()) or 1
+            texts_w = {j: base[j] + int(spare * extra[j] / total_extra) for j in want}
+    else:
+        texts_w = {}
+        scale = min(1.0, total / max(1, sum(fixed.values())))
+        fixed = {j: int(w * scale) for j, w in fixed.items()}
+    return [fixed[j] if j in fixed else texts_w[j] for j in range(len(names))]
+
+
 def _table(t: Table, styles: dict[str, str]) -> str:
-    n = len(t.cols)
-    pstyle = styles["table"] if n <= 8 else styles["table-small"]  # 五号, or 小五 for wide tables
-    texts = [[fmt_cell(c.kind, v) for c, v in zip(t.cols, row, strict=True)] for row in t.rows]
-    # Column widths in proportion to their content (header and a sample of rows), within the text width.
-    sample = texts[:200]
-    want = [max(4, min(28, max([_width(c.name)] + [_width(r[j]) for r in sample]))) for j, c in enumerate(t.cols)]
-    scale = TEXT_WIDTH / sum(want)
-    widths = [max(300, int(w * scale)) for w in want]
+    all_texts = [[_cell_text(c.kind, v) for c, v in zip(t.cols, row, strict=True)] for row in t.rows]
+    # A column with nothing in it takes no room.
+    keep = [j for j in range(len(t.cols)) if any(r[j] for r in all_texts)] or list(range(len(t.cols)))
+    cols = [t.cols[j] for j in keep]
+    texts = [[r[j] for j in keep] for r in all_texts]
+    n = len(cols)
+    small = n > 8
+    pstyle = styles["table-small"] if small else styles["table"]  # 小五 for wide tables, else 五号
+    margin = CELL_MARGIN // 2 if small else CELL_MARGIN
+    widths = column_widths([c.name for c in cols], [c.kind for c in cols], texts, 9.0 if small else 10.5,
+                           margin=margin)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     fonts = f'<w:rFonts w:ascii="{BODY_FONT}" w:hAnsi="{BODY_FONT}" w:eastAsia="{BODY_FONT}"/>'
     run_plain = f'<w:r><w:rPr>{fonts}</w:rPr><w:t xml:space="preserve">'
     run_bold = f'<w:r><w:rPr>{fonts}<w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">'
+    # A short table stays on one page; a long one keeps its header with the first rows.
+    together = len(texts) <= 12
 
-    def opening(width: int, jc: str, fill: str | None) -> str:
+    def opening(width: int, jc: str, fill: str | None, keep_next: bool = False) -> str:
         shd = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
         align = f'<w:jc w:val="{jc}"/>' if jc != "left" else ""
-        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shd}</w:tcPr>'
-                f'<w:p><w:pPr><w:pStyle w:val="{pstyle}"/>{align}</w:pPr>')
+        nxt = "<w:keepNext/>" if keep_next else ""
+        # No extra space between Chinese and digits (autoSpace): a date or figure keeps its width.
+        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shd}<w:vAlign w:val="center"/></w:tcPr>'
+                f'<w:p><w:pPr><w:pStyle w:val="{pstyle}"/>{nxt}<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+                f'{align}</w:pPr>')
 
     # Each column's cell opening, computed once (a report can have tens of thousands of rows).
-    jcs = ["center" if c.kind in ("status", "result") else "right" if c.kind in RIGHT else "left" for c in t.cols]
-    opens = [opening(w, jc, None) for w, jc in zip(widths, jcs, strict=True)]
-    status_opens = {j: {k: opening(widths[j], "center", v)
-                        for k, v in (STATUS_FILL if c.kind == "status" else RESULT_FILL).items()}
-                    for j, c in enumerate(t.cols) if c.kind in ("status", "result")}
+    jcs = ["center" if c.kind in ("status", "result") else "right" if c.kind in RIGHT else "left" for c in cols]
+    fill_of = {j: (STATUS_FILL if c.kind == "status" else RESULT_FILL) for j, c in enumerate(cols)
+               if c.kind in ("status", "result")}
 
-    def cell(j: int, text: str, bold: bool) -> str:
-        head = status_opens[j].get(text, opens[j]) if j in status_opens else opens[j]
+    def openings(keep_next: bool) -> tuple[list[str], dict[int, dict[str, str]]]:
+        plain = [opening(w, jc, None, keep_next) for w, jc in zip(widths, jcs, strict=True)]
+        filled = {j: {k: opening(widths[j], "center", v, keep_next) for k, v in fills.items()}
+                  for j, fills in fill_of.items()}
+        return plain, filled
+
+    loose, glued = openings(False), openings(True)
+
+    def cell(j: int, text: str, bold: bool, keep_next: bool) -> str:
+        plain, filled = glued if keep_next else loose
+        head = filled[j].get(text.split("（")[0], plain[j]) if j in filled else plain[j]
         if not text:
             return head + "</w:p></w:tc>"
         return f"{head}{run_bold if bold else run_plain}{_text(text)}</w:t></w:r></w:p></w:tc>"
 
-    head = "".join(opening(w, "center", HEADER_FILL) + f"{run_bold}{_text(c.name)}</w:t></w:r></w:p></w:tc>"
-                   for c, w in zip(t.cols, widths, strict=True))
+    head = "".join(opening(w, "center", HEADER_FILL, True) + f"{run_bold}{_text(c.name)}</w:t></w:r></w:p></w:tc>"
+                   for c, w in zip(cols, widths, strict=True))
     rows = [f"<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>{head}</w:tr>"]
     last = len(texts) - 1
     for i, r in enumerate(texts):
         bold = t.total_row and i == last
+        keep_next = i < last and (together or i == 0)
         rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>"
-                    + "".join([cell(j, s, bold) for j, s in enumerate(r)]) + "</w:tr>")
+                    + "".join([cell(j, s, bold, keep_next) for j, s in enumerate(r)]) + "</w:tr>")
     return (f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
             f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-            '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+            f'<w:tblCellMar><w:left w:w="{margin}" w:type="dxa"/><w:right w:w="{margin}" w:type="dxa"/>'
+            '</w:tblCellMar>'
             f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
             f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>')
 
@@ -131,19 +230,29 @@ def body_xml(doc: Doc, styles: dict[str, str]) -> str:
     for b in doc.blocks:
         if isinstance(b, Heading):
             font, bold = {1: (HEI, False), 2: (KAI, False)}.get(b.level, (BODY_FONT, True))
-            parts.append(_para(_run(b.text, font, 16, bold), style=styles.get(f"h{b.level}"), spacing=tight))
+            parts.append(_para(_run(b.text, font, 16, bold), style=styles.get(f"h{b.level}"), spacing=tight,
+                               keep_next=True))
         elif isinstance(b, Para):
             runs = (_run(b.lead, HEI, 16) if b.lead else "") + _run(b.text, BODY_FONT, 16)
             parts.append(_para(runs))
         elif isinstance(b, Table):
+            if not b.rows and b.empty:
+                parts.append(_para(_run(b.empty, BODY_FONT, 16)))
+                continue
             if b.title:
-                parts.append(_para(_run(b.title, HEI, 14), jc="center", indent=False,
+                parts.append(_para(_run(b.title, HEI, 14), jc="center", indent=False, keep_next=True,
                                    spacing='<w:spacing w:before="120" w:after="60" w:line="400" w:lineRule="exact"/>'))
             parts.append(_table(b, styles))
             parts.append(_para("", indent=False, spacing='<w:spacing w:before="0" w:after="0" w:line="240" '
                                                          'w:lineRule="auto"/>'))
         elif isinstance(b, Chart):
-            continue  # charts are drawn in the HTML report; the tables carry the same figures
+            continue  # charts are drawn in the HTML and Excel reports; the tables carry the same figures
+    if doc.issued is not None:
+        # The issuing office and date at the foot, right-aligned four characters in (GB/T 9704).
+        parts.append(_para("", indent=False, keep_next=True))  # the office and the date stay together
+        if doc.issuer:
+            parts.append(_para(_run(doc.issuer, BODY_FONT, 16), right_chars=4, keep_next=True))
+        parts.append(_para(_run(cn_date(doc.issued), BODY_FONT, 16), right_chars=4))
     return "".join(parts)
 
 

@@ -10,6 +10,7 @@ status) as of that day, and ``CompletionModel`` just the completions, cheaply, f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -117,6 +118,34 @@ def with_state(rows: list[dict[str, Any]], targets: list[dict[str, Any]], state:
                          "last_update_on": state.last_on.get(tid)})
     new_targets = [{**t, "current_value": state.values.get(int(t["id"]))} for t in targets]
     return new_rows, new_targets
+
+
+# How ``tasks.edit_task`` logs a deadline change: "截止日期：2023-11-30 → 2023-12-15" ("（空）": none).
+_DEADLINE_EDIT = re.compile(r"截止日期[：:]\s*(\S+?)\s*→\s*(\S+?)\s*(?:[；;]|$)")
+
+
+def deadlines_at(edits: list[dict[str, Any]], day: date) -> dict[int, str | None]:
+    """The deadline column of each task whose deadline was edited after ``day``, as it stood at
+    the end of ``day``: the old value of its first later deadline edit (edits in log order)."""
+    key = day.isoformat()
+    out: dict[int, str | None] = {}
+    for e in edits:
+        tid = int(e["task_id"])
+        if str(e["happened_on"])[:10] <= key or tid in out:
+            continue
+        m = _DEADLINE_EDIT.search(e["note"] or "")
+        if m:
+            old = m.group(1)
+            out[tid] = None if old in ("（空）", "(空)", "无") else old[:10]
+    return out
+
+
+def rows_at(rows: list[dict[str, Any]], edits: list[dict[str, Any]], day: date) -> list[dict[str, Any]]:
+    """Task rows with the deadlines they had at the end of ``day`` (the inputs are kept)."""
+    then = deadlines_at(edits, day)
+    if not then:
+        return rows
+    return [{**r, "deadline": then[int(r["id"])]} if int(r["id"]) in then else r for r in rows]
 
 
 def views_at(rows: list[dict[str, Any]], targets: list[dict[str, Any]], state: State, day: date,

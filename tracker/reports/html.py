@@ -1,5 +1,7 @@
-"""A report as one self-contained HTML file: no scripts, no external assets, charts as inline SVG,
-tables that scroll sideways on a phone instead of squeezing the text."""
+"""A report as one self-contained HTML file: no scripts, no external assets, charts as inline SVG
+(full unit names, the 序时进度 reference line and a legend of the colours); on a phone (below
+640 px) every table row becomes a card, each value under its column's name, so no column is
+off-screen and no title is squeezed."""
 
 from __future__ import annotations
 
@@ -7,12 +9,14 @@ import math
 from html import escape
 from typing import Any
 
-from tracker.reports.layout import RIGHT, Chart, Doc, Heading, Para, Table, fmt_cell
+from tracker.reports.layout import RIGHT, Chart, Doc, Heading, Para, Table, cn_date, fmt_cell
 
 LIGHT_COLOURS = {"绿": "#43a047", "黄": "#f9a825", "红": "#e53935", "完成": "#1e88e5",
-                 "超额完成": "#1565c0", "基本完成": "#7cb342", "未完成": "#fb8c00", "无进展": "#9e9e9e"}
+                 "超额完成": "#1565c0", "逾期完成": "#5e35b1", "基本完成": "#7cb342", "未完成": "#fb8c00",
+                 "无进展": "#9e9e9e"}
 STATUS_CLASS = {"绿": "s-green", "黄": "s-yellow", "红": "s-red", "完成": "s-done"}
-RESULT_CLASS = {"超额完成": "s-done", "完成": "s-done", "基本完成": "s-green", "未完成": "s-red", "无进展": "s-none"}
+RESULT_CLASS = {"超额完成": "s-done", "完成": "s-done", "逾期完成": "s-late", "基本完成": "s-green", "未完成": "s-red",
+                "无进展": "s-none"}
 
 CSS = """
 :root { color-scheme: light; }
@@ -40,6 +44,8 @@ tr.total td { font-weight: bold; background: #fafafa; }
 td.s { text-align: center; font-weight: bold; white-space: nowrap; }
 .s-green { background: #c8e6c9; } .s-yellow { background: #fff59d; }
 .s-red { background: #ffcdd2; } .s-done { background: #bbdefb; } .s-none { background: #e0e0e0; }
+.s-late { background: #d1c4e9; }
+.issuer { text-align: right; margin: 28px 1em 0 0; }
 .bar { display: inline-block; width: 60px; height: 8px; background: #e0e0e0; margin-right: 4px;
   vertical-align: middle; }
 .bar i { display: block; height: 100%; background: #1e88e5; }
@@ -54,8 +60,21 @@ svg text { font-size: 12px; fill: #333; }
   h1 { font-size: 21px; }
   h2 { font-size: 18px; }
   body { font-size: 15px; }
-  table { font-size: 13px; }
   .charts { grid-template-columns: 1fr; }
+  /* On a phone every row is a card: each cell on its own line under its column's name, so no
+     column is off-screen and no title is squeezed. */
+  .scroll { overflow: visible; }
+  .scroll table, .scroll tbody, .scroll tr, .scroll td { display: block; width: 100%; }
+  .scroll thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .scroll tr { border: 1px solid #d0d4da; border-radius: 6px; margin: 0 0 10px; padding: 4px 8px; }
+  .scroll tr.total { background: #fafafa; }
+  .scroll td { border: none; border-bottom: 1px dotted #e3e6ea; padding: 3px 0; display: flex; gap: 10px;
+    text-align: left; white-space: normal; overflow-wrap: anywhere; }
+  .scroll td:last-child { border-bottom: none; }
+  .scroll td:empty { display: none; }
+  .scroll td::before { content: attr(data-label); flex: 0 0 6.5em; color: #666; font-weight: normal;
+    text-align: left; }
+  .scroll td.s { text-align: left; }
 }
 @media print { body { background: #fff; } main { max-width: none; } .scroll { overflow: visible; } }
 """
@@ -65,33 +84,49 @@ def _e(text: Any) -> str:
     return escape(str(text), quote=True)
 
 
-def _short(label: str, n: int = 10) -> str:
-    return label if len(label) <= n else label[:n - 1] + "…"
-
-
 # -- charts ---------------------------------------------------------------------------------------
 def _svg(width: int, height: int, title: str, body: list[str]) -> str:
     return (f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{_e(title)}">'
             f"<title>{_e(title)}</title>{''.join(body)}</svg>")
 
 
-def bars_svg(title: str, items: list[tuple[Any, ...]]) -> str:
-    """Horizontal bars of percentages (0–100, longer bars clipped), one per label."""
-    row, left, span = 24, 120, 200
-    height = max(1, len(items)) * row + 8
+def bars_svg(title: str, items: list[tuple[Any, ...]], ref: float | None = None,
+             ref_label: str = "序时进度") -> str:
+    """Horizontal bars of percentages (0–100, longer bars clipped), the full label above each
+    bar, a dashed reference line (序时进度) across them and a legend of the colours."""
+    row, left, span = 38, 8, 290
+    top = 22 if ref is not None else 6
+    height = top + max(1, len(items)) * row + 34
     body = []
     if not items:
-        body.append('<text x="10" y="20">（无数据）</text>')
+        body.append(f'<text x="10" y="{top + 16}">（无数据）</text>')
     for i, (label, value) in enumerate(items):
-        y = 4 + i * row
+        y = top + i * row
         v = max(0.0, float(value))
         w = min(100.0, v) / 100 * span
         colour = "#43a047" if v >= 80 else "#f9a825" if v >= 50 else "#e53935"
-        body.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{_e(_short(str(label)))}</text>'
-                    f'<rect x="{left}" y="{y + 3}" width="{span}" height="15" fill="#eeeeee"/>'
-                    f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="15" fill="{colour}"/>'
-                    f'<text x="{left + span + 6}" y="{y + 15}">{v:.1f}%</text>')
-    return _svg(left + span + 60, height, title, body)
+        body.append(f'<text x="{left}" y="{y + 13}"><title>{_e(label)}</title>{_e(label)}</text>'
+                    f'<rect x="{left}" y="{y + 18}" width="{span}" height="14" fill="#eeeeee"/>'
+                    f'<rect x="{left}" y="{y + 18}" width="{w:.1f}" height="14" fill="{colour}"/>'
+                    f'<text x="{left + span + 6}" y="{y + 30}">{v:.1f}%</text>')
+    bottom = top + max(1, len(items)) * row
+    if ref is not None:
+        x = left + max(0.0, min(100.0, ref)) / 100 * span
+        body.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{bottom}" stroke="#37474f" '
+                    'stroke-width="1.5" stroke-dasharray="4 3"/>'
+                    f'<text x="{x:.1f}" y="{top - 8}" text-anchor="middle" font-size="11">'
+                    f'{_e(ref_label)} {ref:.1f}%</text>')
+    ly = bottom + 20
+    legend = [("#43a047", "≥80%"), ("#f9a825", "50%–80%"), ("#e53935", "<50%")]
+    for k, (colour, text) in enumerate(legend):
+        x = left + k * 82
+        body.append(f'<rect x="{x}" y="{ly - 10}" width="12" height="12" fill="{colour}"/>'
+                    f'<text x="{x + 16}" y="{ly}" font-size="11">{_e(text)}</text>')
+    if ref is not None:
+        x = left + 3 * 82
+        body.append(f'<line x1="{x}" y1="{ly - 4}" x2="{x + 14}" y2="{ly - 4}" stroke="#37474f" stroke-width="1.5" '
+                    f'stroke-dasharray="4 3"/><text x="{x + 18}" y="{ly}" font-size="11">{_e(ref_label)}</text>')
+    return _svg(left + span + 56, height, title, body)
 
 
 def shares_svg(title: str, items: list[tuple[Any, ...]]) -> str:
@@ -138,45 +173,57 @@ def line_svg(title: str, items: list[tuple[Any, ...]]) -> str:
             body.append(f'<text x="{x:.1f}" y="{y - 7:.1f}" text-anchor="end">{float(value):.1f}%</text>')
     if points:
         body.insert(0, f'<polyline points="{" ".join(points)}" fill="none" stroke="#c62828" stroke-width="2"/>')
-    return _svg(left + w + 24, top + h + 24, title, body)
+    ly = top + h + 40
+    body.append(f'<line x1="{left}" y1="{ly - 4}" x2="{left + 18}" y2="{ly - 4}" stroke="#c62828" stroke-width="2"/>'
+                f'<circle cx="{left + 9}" cy="{ly - 4}" r="3" fill="#c62828"/>'
+                f'<text x="{left + 24}" y="{ly}" font-size="11">总体完成度（一级事项平均，%）</text>')
+    return _svg(left + w + 24, top + h + 48, title, body)
 
 
 def chart_svg(c: Chart) -> str:
     if c.kind == "bars":
-        return bars_svg(c.title, c.items)
+        return bars_svg(c.title, c.items, c.ref, c.ref_label)
     if c.kind == "shares":
         return shares_svg(c.title, c.items)
     return line_svg(c.title, c.items)
 
 
 # -- document -------------------------------------------------------------------------------------
-def _cell(kind: str, value: Any) -> str:
+def _cell(kind: str, value: Any, label: str) -> str:
     text = _e(fmt_cell(kind, value))
+    if not text:
+        return "<td></td>"
+    lab = f' data-label="{label}"'
     if kind == "status":
-        return f'<td class="s {STATUS_CLASS.get(str(value), "")}">{text}</td>'
+        return f'<td class="s {STATUS_CLASS.get(str(value), "")}"{lab}>{text}</td>'
     if kind == "result":
-        return f'<td class="s {RESULT_CLASS.get(str(value), "")}">{text}</td>'
+        return f'<td class="s {RESULT_CLASS.get(str(value).split("（")[0], "")}"{lab}>{text}</td>'
     if kind == "bar" and value is not None:
         w = max(0.0, min(100.0, float(value)))
-        return f'<td class="r"><span class="bar"><i style="width:{w:.0f}%"></i></span>{text}</td>'
+        return f'<td class="r"{lab}><span class="bar"><i style="width:{w:.0f}%"></i></span>{text}</td>'
     if kind in RIGHT:
-        return f'<td class="r">{text}</td>'
+        return f'<td class="r"{lab}>{text}</td>'
     if kind == "date" or len(text) <= 8:
-        return f'<td class="n">{text}</td>'
-    return f"<td>{text}</td>"
+        return f'<td class="n"{lab}>{text}</td>'
+    return f"<td{lab}>{text}</td>"
 
 
 def _table(t: Table) -> str:
     out = []
     if t.title:
         out.append(f'<div class="cap">{_e(t.title)}</div>')
+    if not t.rows and t.empty:
+        out.append(f"<p>{_e(t.empty)}</p>")
+        return "".join(out)
     head = "".join(f"<th>{_e(c.name)}</th>" for c in t.cols)
     kinds = [c.kind for c in t.cols]
+    labels = [_e(c.name) for c in t.cols]
     last = len(t.rows) - 1
     rows = []
     for i, row in enumerate(t.rows):
         cls = ' class="total"' if t.total_row and i == last else ""
-        rows.append(f"<tr{cls}>" + "".join(_cell(k, v) for k, v in zip(kinds, row, strict=True)) + "</tr>")
+        rows.append(f"<tr{cls}>" + "".join(_cell(k, v, lab) for k, v, lab in zip(kinds, row, labels, strict=True))
+                    + "</tr>")
     out.append(f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
                "</table></div>")
     return "".join(out)
@@ -212,5 +259,8 @@ def render(doc: Doc) -> str:
         elif isinstance(b, Table):
             parts.append(_table(b))
     flush()
+    if doc.issued is not None:
+        who = f"{_e(doc.issuer)}<br>" if doc.issuer else ""
+        parts.append(f'<p class="issuer">{who}{_e(cn_date(doc.issued))}</p>')
     parts.append("</main></body></html>\n")
     return "\n".join(parts)

@@ -40,6 +40,12 @@ class Parts:
                 (f"{NEXT_STEPS}：", self.next_steps or "—")]
 
 
+    def present(self) -> list[tuple[str, str]]:
+        """(label, text) of the parts given, in report order (no "—" filler for the others)."""
+        parts = ((PROGRESS, self.progress), (PROBLEMS, self.problems), (NEXT_STEPS, self.next_steps))
+        return [(f"{label}：", text) for label, text in parts if text]
+
+
 EMPTY = Parts()
 
 
