@@ -146,7 +146,9 @@ def yearend_report(ctx: Context, year: int | None = None, half: int | None = Non
     with no_gc():
         figures = data.yearend(ctx, year=year, half=half, unit=unit)
         doc = layout.yearend_doc(figures, issuer=str(ctx.config.get("report", "issuer")).strip())
-        from tracker.reports.outcome_section import add_outcome_section  # the year-end summary against the log
+        from tracker.reports.outcome_section import (
+            add_outcome_section,  # the year-end summary against the log
+        )
 
         add_outcome_section(ctx, figures, doc)
         stem = (f"年度总结-{figures.year}" if half is None else f"半年总结-{figures.year}-H{half}") + (
