@@ -204,6 +204,7 @@ def test_names_budgets_splits_and_backgrounds_are_not_targets():
     assert values("该工程总投资800万元") == []
     assert values("该滑坡体出现长度在100米左右的裂缝，严重威胁46户191人生命财产安全，潜在经济损失1800万元") == []
     assert values("计划新造林15000亩，其中油茶5755亩，毛竹3380亩") == [("count", 15000, "亩")]
+    assert values("9月底前招聘教师120名，其中音体美教师不少于30名") == [("count", 120, "名"), ("count", 30, "名")]
     assert values("产业开发有五项：") == []
     assert values("已开工的小区129个，占任务数的28.86%") == []
 

@@ -349,8 +349,9 @@ def extract_targets(orig: str, start: date, end: date, forward_only: bool = Fals
         if m.group("money") and n.startswith("的", m.end()):
             continue  # 推动投资105亿元的……项目开工: the project's size; the commitment is the start
         ss, _ = sentences.bounds(a_start)
-        if "其中" in n[ss:cs + 3] and n.find("其中", ss, a_start) >= 0:
-            continue  # 其中油茶5755亩、毛竹3380亩: a split of the figure before it
+        if n.find("其中", ss, a_start) >= 0 and not b_raw \
+                and _comparator(n, cs, a_start, post, after) == "=":
+            continue  # 其中油茶5755亩、毛竹3380亩: a split of the figure before it (其中…不少于30名 is a floor of its own)
         if _DESCRIPTIVE.search(n, cs, a_start) or ("威胁" in n[cs:ce] and kind_guess(m) == "count"):
             continue
         if post in ("以上", "以下", "及以上") and m.end() < len(n) and _THRESHOLD_NEXT.match(n, m.end()) \
