@@ -23,8 +23,8 @@ _SIMP = (
 )
 assert len(_TRAD) == len(_SIMP)
 
-_FULL = "０１２３４５６７８９％＋－．：；，＜＞～ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ\u3000\xa0"
-_HALF = "0123456789%+-.:;,<>~ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz  "
+_FULL = "﹒０１２３４５６７８９％＋－．：；，＜＞～ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ\u3000\xa0"
+_HALF = ".0123456789%+-.:;,<>~ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz  "
 # "．" and "，" become "." and "," only for matching numbers; punctuation classes below accept both.
 _FOLD: dict[int, int] | None = None
 

@@ -83,7 +83,7 @@ _LABELS: list[tuple[str, re.Pattern[str]]] = [
     ("yiyao", re.compile(rf"([{_CN}]{{1,2}})要(?![求素点件])\s*")),
     ("seq", re.compile(r"(首先|其次|再次|然后|最后)(?:是|要|一点)?\s*[,，、:：]?\s*")),
     # Bullets of slides, briefings and web lists; "?" where a conversion lost the bullet glyph.
-    ("bullet", re.compile(r"([●◆■▪•※□★☆▲►◇◎√✓➢➤▶❖✔▸◦○]|\?(?=\s*[\u4e00-\u9fff“]))\s*")),
+    ("bullet", re.compile(r"([●◆■▪•※□★☆▲►◇◎√✓➢➤▶❖✔▸◦○]|\?(?=\s*[\u4e00-\u9fff“])|(?:--|——)(?=[\u4e00-\u9fff]))\s*")),
 ]
 _SEQ = {"首先": 1, "其次": 2, "再次": 3, "然后": 4, "最后": 0}
 # Styles that may appear run together inside a paragraph, and what may stand before them.

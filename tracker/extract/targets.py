@@ -335,7 +335,7 @@ def extract_targets(orig: str, start: date, end: date, forward_only: bool = Fals
             continue
         post = m.group("post")
         after = n[m.end():m.end() + 3]
-        if m.group("meas") and _NAMED_COUNT.match(n, m.start("meas")):
+        if m.group("meas") == "届" or (m.group("meas") and _NAMED_COUNT.match(n, m.start("meas"))):
             continue  # 市委20条措施, 第三次党代会: a name, not a figure to reach
         if not (m.group("pct") or m.group("money")) and _LIST_SIZE_AFTER.match(n, m.end()):
             continue  # 产业开发有五项：一是…: the size of the list that follows
