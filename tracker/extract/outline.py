@@ -209,7 +209,7 @@ _PLAN_END = re.compile(r"(计划|打算|思路|安排|要点|重点工作|工作
 _SUMMARY = re.compile(r"总结|成效|成绩|亮点|回顾|完成情况|进展情况|开展情况|工作情况|基本情况|推进情况|落实情况|执行情况|主要做法|做法|存在|问题|不足|困难|短板|挑战|经验|体会|启示|成果|收获|特色")
 
 
-_STRONG_SUMMARY = re.compile(r"情况$|收获|业绩|反思|总结|回顾|现实基础|发展基础|发展现状|基本现状|发展成就|成效|成绩|完成情况|进展情况|开展情况|工作情况|基本情况|推进情况|落实情况|执行情况|存在的?(主要)?问题|主要问题|问题(和|与|及)不足|不足之处|不足|主要做法")
+_STRONG_SUMMARY = re.compile(r"情况$|收获|业绩|反思|总结|回顾|现实基础|客观依据|内在条件|发展环境|面临的?形势|形势分析|机遇(和|与)挑战|背景$|发展基础|发展现状|基本现状|发展成就|成效|成绩|完成情况|进展情况|开展情况|工作情况|基本情况|推进情况|落实情况|执行情况|存在的?(主要)?问题|主要问题|问题(和|与|及)不足|不足之处|不足|主要做法")
 
 
 _PAST_MARK = re.compile(r"了|取得|显著|明显|丰硕|初显|凸显|稳步|有序|扎实|不断|持续|进一步巩固")
@@ -245,7 +245,7 @@ def as_heading(line: Line) -> Heading | None:
     if len(core) > 30 or not core or any(ch in core for ch in "。；;！？"):
         return None
     if lab is None:
-        if len(core) > 24 or any(ch in core for ch in "，,、：:") or n.endswith("。"):
+        if len(core) > 24 or any(ch in core for ch in "，,、：:") or n.endswith("。") or leading_label(n) is not None:
             return None  # 教学处：负责……的统筹安排。 is a sentence, not a heading
         kind = heading_kind(core)
         if kind == "other" or (kind == "plan" and not (_STRONG_PLAN.search(core) or _PLAN_END.search(core))):
