@@ -196,7 +196,29 @@ def clean(text: str, is_title=None) -> Cleaned:  # type: ignore[no-untyped-def]
         if in_wrapper and is_title is not None and is_title(n):
             in_wrapper = False  # the issued document itself begins
         result.lines.append(Line(s, n))
+    _drop_contents_list(result)
     return result
+
+
+def _drop_contents_list(result: Cleaned) -> None:
+    """A table of contents without page numbers: three or more short lines in a row, each repeated later as a heading."""
+    lines = result.lines
+    later: dict[str, int] = {}
+    for i, ln in enumerate(lines):
+        later[ln.norm] = i  # last position of each line
+    keep: list[Line] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and len(lines[j].norm) <= 40 and later[lines[j].norm] > j:
+            j += 1
+        if j - i >= 3:
+            result.dropped["网页栏目、广告或目录"] = result.dropped.get("网页栏目、广告或目录", 0) + (j - i)
+            i = j
+            continue
+        keep.append(lines[i])
+        i += 1
+    result.lines = keep
 
 
 def wrapper_issuer(subject: str | None) -> str:

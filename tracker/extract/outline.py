@@ -67,7 +67,7 @@ def unit_name(n: str) -> str:
 
 _CN = "一二三四五六七八九十"
 _LABELS: list[tuple[str, re.Pattern[str]]] = [
-    ("part", re.compile(rf"第\s*([{_CN}]{{1,3}})\s*(?:部分|章|篇)[、.:：\s]*")),
+    ("part", re.compile(rf"第\s*([{_CN}]{{1,3}})\s*(?:部分|章|篇)[、.:：\s]*|§\s*(\d{{1,2}})\s*[.．、]?\s*")),
     ("cn_dun", re.compile(rf"([{_CN}]{{1,3}})\s*(?:、|[.．](?![\d]))\s*")),
     ("cn_paren", re.compile(rf"[（(]\s*([{_CN}]{{1,3}})\s*[）)]\s*[、.,，]?\s*")),
     ("num_paren", re.compile(r"[（(]\s*(\d{1,3})\s*[）)]\s*[、.,，]?\s*")),
@@ -122,7 +122,7 @@ def leading_label(n: str, pos: int = 0, styles: tuple[str, ...] | None = None) -
         m = rx.match(n, pos)
         if not m:
             continue
-        word = m.group(1)
+        word = m.group(1) or (m.group(2) if m.re.groups >= 2 else None) or ""
         num = _SEQ.get(word) if style == "seq" else (1 if style == "bullet" else ordinal(word))
         if num is None:
             continue
