@@ -98,8 +98,14 @@ def test_models_and_revisions_define_the_same_schema(tmp_path):
     db.close()
 
 
-def test_cli_upgrade_reports_copy(sqlite_world):
-    w = sqlite_world
+def test_cli_upgrade_reports_copy(isolated, monkeypatch):
+    from typer.testing import CliRunner
+
+    from tests.conftest import World
+
+    url = f"sqlite:///{isolated / 'old.db'}"
+    monkeypatch.setenv("TRACKER_DB", url)
+    w = World(isolated, url, CliRunner())
     db = Database(w.db_url)
     run_upgrade(db, "0001")
     fill_first_revision(db)

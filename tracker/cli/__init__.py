@@ -103,8 +103,12 @@ def root(
     ctx.obj = {"db": db, "config": config, "today": today}
 
 
-def context(ctx: typer.Context) -> Any:
-    """The core Context for this invocation (config read and database opened lazily)."""
+def context(ctx: typer.Context, create: bool = False) -> Any:
+    """The core Context for this invocation (config read and database opened lazily).
+
+    ``create``: this command may create the database (init, plan import); others refuse a
+    missing one.
+    """
     from tracker.context import Context
 
     root_ctx = ctx.find_root()
@@ -114,6 +118,8 @@ def context(ctx: typer.Context) -> Any:
         cached = Context.load(opts.get("config"), opts.get("db"), opts.get("today"))
         root_ctx.meta["tracker.context"] = cached
         root_ctx.call_on_close(cached.close)
+    if create:
+        cached.create = True
     return cached
 
 

@@ -17,7 +17,7 @@ def init(ctx: typer.Context) -> None:
     from tracker.cli import render
     from tracker.db import redact_url
 
-    c = context(ctx)
+    c = context(ctx, create=True)
     c.db.ensure_schema()  # already applied when opened; a no-op check here
     render.success(f"数据库已就绪：{redact_url(c.db_url)}")
     if c.migrated_copy:

@@ -58,7 +58,7 @@ def import_(
 
     fmt = _format(fmt)
     y, h = _year_half(year, half)
-    result = plans.import_file(context(ctx), file, year=y, half=h, unit=unit, dry_run=dry_run)
+    result = plans.import_file(context(ctx, create=not dry_run), file, year=y, half=h, unit=unit, dry_run=dry_run)
     if fmt == "json":
         render.print_json(result.to_dict())
     else:
