@@ -79,9 +79,14 @@ class Context:
         """Wall-clock time in the configured zone (naive, for storage)."""
         return datetime.now(ZoneInfo(self.config.timezone)).replace(tzinfo=None)
 
-    @staticmethod
-    def default_author() -> str:
-        return os.environ.get("TRACKER_USER") or _login_name()
+    def default_author(self) -> str:
+        """Who is at the keyboard: TRACKER_USER, then [user] name in config.toml, then the login name."""
+        return (os.environ.get("TRACKER_USER") or "").strip() or str(self.config.get("user", "name")).strip() \
+            or _login_name()
+
+    def current_user(self, given: str | None = None) -> str:
+        """``--by`` when given, else the default author."""
+        return (given or "").strip() or self.default_author()
 
     def close(self) -> None:
         if self._db is not None:

@@ -19,7 +19,7 @@ from tracker import store
 from tracker.context import Context
 from tracker.db import Connection
 from tracker.errors import InputError, NotFoundError
-from tracker.tasks import NewTarget, new_target_from_spec, refresh_plan_rollups
+from tracker.tasks import NewTarget, new_target_from_spec, recompute, refresh_plan_rollups
 
 SIMILAR = 0.8  # difflib ratio above which two item texts are the same item, revised
 
@@ -131,9 +131,9 @@ def _targets_of(item: Any) -> list[NewTarget]:
 def _target_key(t: dict[str, Any] | NewTarget) -> tuple[Any, ...]:
     if isinstance(t, NewTarget):
         return (t.kind, t.quote, t.value, t.min_value, t.max_value, t.comparator, t.measure,
-                t.deadline.isoformat() if t.deadline else None, t.commitment, t.subject)
+                t.deadline.isoformat() if t.deadline else None, t.commitment, t.subject, t.rule, t.every)
     return (t["kind"], t["quote"], t["value"], t["min_value"], t["max_value"], t["comparator"], t["measure"],
-            t["deadline"], t["commitment"], t["subject"])
+            t["deadline"], t["commitment"], t["subject"], t.get("rule") or "cumulative", t.get("every"))
 
 
 def _sync_targets(c: Connection, task_id: int, wanted: list[NewTarget]) -> bool:
@@ -149,7 +149,7 @@ def _sync_targets(c: Connection, task_id: int, wanted: list[NewTarget]) -> bool:
                           and h["measure"] == w.measure and h["subject"] == w.subject), None)
         values = dict(position=pos, kind=w.kind, value=w.value, min_value=w.min_value, max_value=w.max_value,
                       comparator=w.comparator, measure=w.measure, subject=w.subject, commitment=w.commitment,
-                      deadline=w.deadline, quote=w.quote)
+                      deadline=w.deadline, quote=w.quote, rule=w.rule, every=w.every)
         if match is not None:
             used.add(int(match["id"]))
             store.update_target(c, int(match["id"]), **values)
@@ -226,7 +226,7 @@ def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str) ->
                 {"task_id": tid, "position": i, "kind": t.kind, "value": t.value, "min_value": t.min_value,
                  "max_value": t.max_value, "comparator": t.comparator, "measure": t.measure, "subject": t.subject,
                  "commitment": t.commitment, "deadline": t.deadline, "start_value": None, "current_value": None,
-                 "quote": t.quote}
+                 "quote": t.quote, "rule": t.rule, "every": t.every}
                 for i, t in enumerate(wanted))
             change.created.append(name)
             id_of[id(item)] = tid
@@ -240,6 +240,8 @@ def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str) ->
             fields["vanished_at"] = None
             change.revived.append(name)
         targets_changed = _sync_targets(c, tid, wanted)
+        if targets_changed and match["last_update_on"] is not None:
+            recompute(c, tid)  # a target's rule or period may have changed what its log means
         if fields:
             store.update_task(c, tid, updated_at=now, **fields)
         if (set(fields) - {"position", "vanished_at"}) or targets_changed:

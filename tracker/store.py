@@ -13,24 +13,29 @@ from tracker.db import Connection
 TASK_COLUMNS = """
     k.id, k.plan_id, k.unit_id, k.parent_id, k.position, k.label, k.title, k.text, k.owner,
     k.start_date, k.deadline, k.percent, k.done_on, k.last_update_on, k.vanished_at,
-    k.completion, k.open_target_due, k.targets_deadline,
-    k.created_at, k.updated_at, u.name AS unit, p.period_start, p.period_end, p.title AS plan_title
+    k.completion, k.open_target_due, k.targets_deadline, k.hold_until, k.hold_state, k.cancelled_on,
+    k.cancel_reason, k.created_at, k.updated_at, u.name AS unit, p.period_start, p.period_end, p.title AS plan_title
 """
 TASK_FROM = "task k JOIN unit u ON u.id = k.unit_id LEFT JOIN plan p ON p.id = k.plan_id"
 # What status computation needs, without the long text columns (board, reports' counts).
 TASK_COLUMNS_LIGHT = """
     k.id, k.plan_id, k.unit_id, k.parent_id, k.position, k.label, k.title, '' AS text, k.owner,
     k.start_date, k.deadline, k.percent, k.done_on, k.last_update_on, k.vanished_at,
-    k.completion, k.open_target_due, k.targets_deadline,
-    k.created_at, k.updated_at, u.name AS unit, p.period_start, p.period_end, p.title AS plan_title
+    k.completion, k.open_target_due, k.targets_deadline, k.hold_until, k.hold_state, k.cancelled_on,
+    k.cancel_reason, k.created_at, k.updated_at, u.name AS unit, p.period_start, p.period_end, p.title AS plan_title
 """
-TARGET_COLUMNS_LIGHT = """
+# The rule of a target and what its rule derives from the log (see tasks.derive_targets).
+TARGET_RULE_COLUMNS = "coalesce(t.rule, 'cumulative') AS rule, t.every, t.periods_met, t.periods_total, " \
+    "t.next_due, t.met_on, t.held"
+TARGET_COLUMNS_LIGHT = f"""
     t.id, t.task_id, t.position, t.kind, t.value, t.min_value, t.max_value, t.comparator,
-    t.measure, NULL AS subject, t.commitment, t.deadline, t.start_value, t.current_value, NULL AS quote
+    t.measure, NULL AS subject, t.commitment, t.deadline, t.start_value, t.current_value, NULL AS quote,
+    {TARGET_RULE_COLUMNS}
 """
-TARGET_COLUMNS = """
+TARGET_COLUMNS = f"""
     t.id, t.task_id, t.position, t.kind, t.value, t.min_value, t.max_value, t.comparator,
-    t.measure, t.subject, t.commitment, t.deadline, t.start_value, t.current_value, t.quote
+    t.measure, t.subject, t.commitment, t.deadline, t.start_value, t.current_value, t.quote,
+    {TARGET_RULE_COLUMNS}
 """
 
 
@@ -127,7 +132,8 @@ def top_level_rollups(c: Connection) -> list[dict[str, Any]]:
     """What the board needs of each current top-level task: its stored rollups and dates."""
     return c.query(
         "SELECT k.id, k.parent_id, k.start_date, k.deadline, k.done_on, k.completion, k.open_target_due, "
-        "k.targets_deadline, k.created_at, u.name AS unit, p.period_start, p.period_end "
+        "k.targets_deadline, k.hold_until, k.hold_state, k.cancelled_on, k.created_at, u.name AS unit, "
+        "p.period_start, p.period_end "
         f"FROM {TASK_FROM} WHERE k.parent_id IS NULL AND k.vanished_at IS NULL"
     )
 
@@ -190,7 +196,7 @@ def ancestor_ids(c: Connection, task_id: int) -> list[int]:
 
 
 def rollup_inputs(c: Connection, task_id: int) -> dict[str, Any] | None:
-    return c.one("SELECT id, percent, done_on FROM task WHERE id = :id" + c.for_update, id=task_id)
+    return c.one("SELECT id, percent, done_on, cancelled_on FROM task WHERE id = :id" + c.for_update, id=task_id)
 
 
 def child_rollups(c: Connection, task_id: int) -> list[dict[str, Any]]:
@@ -199,14 +205,20 @@ def child_rollups(c: Connection, task_id: int) -> list[dict[str, Any]]:
                    id=task_id)
 
 
-def set_rollup(c: Connection, task_id: int, completion: float, open_target_due: Any, targets_deadline: Any) -> None:
-    c.execute("UPDATE task SET completion = :c, open_target_due = :o, targets_deadline = :d WHERE id = :id",
-              c=completion, o=open_target_due, d=targets_deadline, id=task_id)
+_SET_ROLLUP = ("UPDATE task SET completion = :c, open_target_due = :o, targets_deadline = :d, hold_until = :h, "
+               "hold_state = :s WHERE id = :id")
+
+
+def set_rollup(c: Connection, task_id: int, completion: float, open_target_due: Any, targets_deadline: Any,
+               hold_until: Any = None, hold_state: int | None = None) -> None:
+    c.execute(_SET_ROLLUP, c=completion, o=open_target_due, d=targets_deadline, h=hold_until, s=hold_state,
+              id=task_id)
 
 
 def set_rollups(c: Connection, rows: list[dict[str, Any]]) -> None:
-    """set_rollup for many tasks at once: rows of id, c (completion), o (open target due), d (deadline)."""
-    c.execute_many("UPDATE task SET completion = :c, open_target_due = :o, targets_deadline = :d WHERE id = :id", rows)
+    """set_rollup for many tasks at once: rows of id, c (completion), o (open target due), d (deadline),
+    h (hold until), s (hold state)."""
+    c.execute_many(_SET_ROLLUP, rows)
 
 
 def plan_task_rows(c: Connection, plan_id: int) -> list[dict[str, Any]]:
@@ -235,6 +247,11 @@ def set_target_current(c: Connection, target_id: int, value: float | None) -> No
     c.execute("UPDATE target SET current_value = :v WHERE id = :id", v=value, id=target_id)
 
 
+def set_target_derived(c: Connection, target_id: int, **values: Any) -> None:
+    """current_value and the values its rule derives from the log (periods_met … held)."""
+    update_target(c, target_id, **values)
+
+
 def update_target(c: Connection, target_id: int, **values: Any) -> None:
     sets = ", ".join(f"{k} = :{k}" for k in values)
     c.execute(f"UPDATE target SET {sets} WHERE id = :id", id=target_id, **values)
@@ -251,8 +268,9 @@ def delete_targets_without_progress(c: Connection, task_id: int) -> None:
 # -- progress log (append-only) ----------------------------------------------------------------
 PROGRESS_COLUMNS = """
     pu.id, pu.task_id, pu.target_id, pu.action, pu.value, pu.percent, pu.note, pu.author,
-    pu.happened_on, pu.recorded_at, pu.retracts_id,
-    (SELECT r.id FROM progress_update r WHERE r.retracts_id = pu.id LIMIT 1) AS retracted_by
+    pu.happened_on, pu.recorded_at, pu.retracts_id, pu.correction, pu.changes, pu.undoes_id,
+    (SELECT r.id FROM progress_update r WHERE r.retracts_id = pu.id LIMIT 1) AS retracted_by,
+    (SELECT r.id FROM progress_update r WHERE r.undoes_id = pu.id LIMIT 1) AS undone_by
 """
 
 
@@ -274,14 +292,19 @@ def effective_progress(c: Connection, task_id: int) -> list[dict[str, Any]]:
     )
 
 
-def last_retractable(c: Connection, author: str | None = None) -> dict[str, Any] | None:
-    """The newest update or done row not yet retracted (optionally by one author)."""
-    extra = " AND pu.author = :author" if author else ""
+def last_undoable(c: Connection, author: str) -> dict[str, Any] | None:
+    """The newest entry of ``author`` that ``tracker undo`` takes back: an update, done, reopen or
+    edit (a redo included) not undone yet; undos themselves are undone only by naming them."""
     return c.one(
-        "SELECT pu.* FROM progress_update pu WHERE pu.action IN ('update', 'done', 'reopen')" + extra +
-        " AND NOT EXISTS (SELECT 1 FROM progress_update r WHERE r.retracts_id = pu.id) "
-        "ORDER BY pu.recorded_at DESC, pu.id DESC LIMIT 1" + c.for_update, author=author,
+        f"SELECT {PROGRESS_COLUMNS} FROM progress_update pu WHERE pu.action IN ('update', 'done', 'reopen', 'edit') "
+        "AND pu.author = :author "
+        "AND NOT EXISTS (SELECT 1 FROM progress_update r WHERE r.retracts_id = pu.id OR r.undoes_id = pu.id) "
+        "ORDER BY pu.recorded_at DESC, pu.id DESC LIMIT 1", author=author,
     )
+
+
+def progress_entry(c: Connection, entry_id: int) -> dict[str, Any] | None:
+    return c.one(f"SELECT {PROGRESS_COLUMNS} FROM progress_update pu WHERE pu.id = :id", id=entry_id)
 
 
 def progress_between(c: Connection, start: str, end: str, unit_id: int | None = None) -> list[dict[str, Any]]:

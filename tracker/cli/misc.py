@@ -44,14 +44,19 @@ def board(
 
 def undo(
     ctx: typer.Context,
-    by: str = typer.Option(None, "--by", help="只撤销此人的最近一条"),
+    entry: str = typer.Argument(None, metavar="[记录编号]", help="要撤销的记录编号（省略：当前用户最近的一条）"),
+    by: str = typer.Option(None, "--by", metavar="姓名",
+                           help="当前用户（默认：TRACKER_USER、配置 [user] name 或登录名）"),
 ) -> None:
-    """撤销最近一条进展（以“撤销”记录保存，原记录保留）。"""
+    """撤销一条记录：进展、完成或修改（以“撤销”记录保存，原记录保留；撤销本身也可用 tracker undo 编号 撤销）。"""
     from tracker import tasks
     from tracker.cli import render
 
-    last = tasks.undo_last(context(ctx), by)
-    if last is None:
-        render.info("没有可撤销的进展记录")
-    else:
-        render.success(f"已撤销记录 #{last['id']}（任务 #{last['task_id']}，{last['happened_on']}，{last['author']}）")
+    c = context(ctx)
+    res = tasks.undo(c, tasks.parse_id(entry, "记录编号") if entry else None, by)
+    if res is None:
+        render.info(f"{c.current_user(by)} 没有可撤销的记录（可用 tracker undo 记录编号 撤销指定的记录）")
+        return
+    render.success(f"已撤销{res.said}；撤销记为 #{res.undo_id}（要恢复：tracker undo {res.undo_id}）")
+    if res.view is not None:
+        render.task_state(res.view)

@@ -266,6 +266,33 @@ def task_detail(d: Any) -> None:
 ACTION_NAMES = {"update": "进展", "done": "完成", "retract": "撤销", "edit": "修改", "reopen": "重开"}
 
 
+def task_state(view: Any, focus_target: int | None = None) -> None:
+    """A task's resulting state after a change: each target current/target/%, task %, status."""
+    from tracker.extract.kinds import describe
+    from tracker.tasks import fmt_num, target_goal_text
+
+    c = out()
+    for i, t in enumerate(view.targets, 1):
+        mark = "→ " if focus_target is not None and t["id"] == focus_target else "  "
+        comp = t.get("completion")
+        rule = t.get("rule") or "cumulative"
+        if t["kind"] == "deadline" or rule == "milestone":
+            now = f"已完成（{t['met_on']}）" if t.get("met_on") else ("已完成" if view.done else "未完成")
+            line = f"{mark}指标 {i}（{describe(rule, t.get('every'))}）{t['subject'] or ''}：{now}，{target_goal_text(t)}"
+        else:
+            extra = ""
+            if rule == "recurring" and t.get("periods_total"):
+                extra = f"，已完成 {t['periods_met']}/{t['periods_total']} 个周期"
+            elif rule == "level" and t.get("held") is not None:
+                extra = {0: "，最新读数未达到", 1: "，目前保持（期间曾未达到）", 2: "，一直保持"}[int(t["held"])]
+            now = "—" if t["current_value"] is None else f"{fmt_num(t['current_value'])}{t['measure'] or ''}"
+            line = (f"{mark}指标 {i}（{describe(rule, t.get('every'))}）{t['subject'] or ''}：当前 "
+                    f"{now} / 目标 {target_goal_text(t)}"
+                    f"（{'—' if comp is None else f'{comp:.0f}%'}）{extra}")
+        c.print(line, markup=False)
+    c.print(f"任务 #{view.id} 进度 {view.completion:.1f}%，状态：", status_text(view.status), markup=False)
+
+
 def log_table(log: list[dict[str, Any]], title: str = "进展记录") -> None:
     from tracker.tasks import fmt_num
 
@@ -275,8 +302,12 @@ def log_table(log: list[dict[str, Any]], title: str = "进展记录") -> None:
     rows = []
     for r in log:
         action = ACTION_NAMES.get(r["action"], r["action"])
-        if r.get("retracted_by"):
+        if r.get("retracted_by") or r.get("undone_by"):
             action += "（已撤销）"
+        elif r.get("undoes_id") and r["action"] != "retract":
+            action += "（恢复）"
+        if r.get("correction"):
+            action += "（更正）"
         value = fmt_num(r["value"]) if r["value"] is not None else (
             f"{fmt_num(r['percent'])}%" if r["percent"] is not None else "")
         rows.append([r["id"], r["happened_on"], r["author"] or "", action, value, r["note"] or "",

@@ -137,16 +137,20 @@ def show(
 @app.command("update")
 def update(
     ctx: typer.Context,
-    task_id: str = typer.Argument(..., metavar="ID", help="任务编号"),
-    target: str = typer.Option(None, "--target", "-t", help="指标序号（见 task show；只有一个数值指标时可省略）"),
-    value: str = typer.Option(None, "--value", help="指标的最新累计值"),
-    add: str = typer.Option(None, "--add", help="在当前值上增加"),
-    percent: str = typer.Option(None, "--percent", help="完成百分比（无数值指标的任务）"),
-    note: str = typer.Option(None, "--note", "-m", help="进展说明"),
-    by: str = typer.Option(None, "--by", help="填报人（默认：TRACKER_USER 或登录名）"),
-    on: str = typer.Option(None, "--on", help="进展发生日期（默认今天）"),
+    task_id: str = typer.Argument(..., metavar="编号", help="任务编号"),
+    target: str = typer.Option(None, "--target", "-t", metavar="序号",
+                               help="指标序号（见 task show；只有一个数值指标时可省略）"),
+    value: str = typer.Option(None, "--value", metavar="数字", help="指标的最新累计值（周期指标：本周期的值）"),
+    add: str = typer.Option(None, "--add", metavar="数字", help="在当前值上增加"),
+    percent: str = typer.Option(None, "--percent", metavar="数字",
+                                help="完成百分比，只用于没有数值指标的任务（有数值指标时会被拒绝）"),
+    note: str = typer.Option(None, "--note", "-m", metavar="文字", help="进展说明"),
+    by: str = typer.Option(None, "--by", metavar="姓名", help="填报人（默认：TRACKER_USER、配置 [user] name 或登录名）"),
+    on: str = typer.Option(None, "--on", metavar="日期", help="进展发生日期（默认今天；不能早于计划开始）"),
+    correct: bool = typer.Option(False, "--correct", help="更正：允许累计值下降或超过目标 3 倍，记为更正记录"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="同 --correct"),
 ) -> None:
-    """记录一条进展（只追加，不覆盖历史）。"""
+    """记录一条进展（只追加，不覆盖历史），并显示任务的最新状态。"""
     from tracker import tasks
     from tracker.cli import render
     from tracker.context import parse_day
@@ -157,35 +161,46 @@ def update(
         value=tasks.parse_number(value, "--value") if value is not None else None,
         add=tasks.parse_number(add, "--add") if add is not None else None,
         percent=tasks.parse_number(percent, "--percent") if percent is not None else None,
-        note=note, author=by, on=parse_day(on, "--on 日期") if on else None,
+        note=note, author=by, on=parse_day(on, "--on 日期") if on else None, correct=correct or yes,
     )
     what = ""
     if res.target is not None and res.value is not None:
-        what = f"：{res.target['subject'] or '指标'} 当前值 {tasks.fmt_num(res.value)}{res.target['measure'] or ''}"
+        what = f"：{tasks.target_name(res.target)} 记为 {tasks.fmt_num(res.value)}{res.target['measure'] or ''}"
     elif res.percent is not None:
         what = f"：完成 {tasks.fmt_num(res.percent)}%"
-    render.success(f"已记录任务 #{res.task_id} 的进展（记录 #{res.update_id}）{what}")
+    kind = "更正" if res.correction else "进展"
+    render.success(f"已记录任务 #{res.task_id} 的{kind}（记录 #{res.update_id}）{what}")
+    if res.later is not None and res.target is not None:
+        render.info(f"注意：这条记录的日期早于 {str(res.later['happened_on'])[:10]} 的记录 #{res.later['id']}，"
+                    f"已作为历史记录保存；当前值仍为 {tasks.fmt_num(res.current)}{res.target['measure'] or ''}。")
+    if res.view is not None:
+        render.task_state(res.view, res.target["id"] if res.target else None)
 
 
 @app.command("done")
 def done(
     ctx: typer.Context,
-    task_id: str = typer.Argument(..., metavar="ID", help="任务编号"),
-    note: str = typer.Option(None, "--note", "-m", help="完成说明"),
-    by: str = typer.Option(None, "--by", help="填报人"),
-    on: str = typer.Option(None, "--on", help="完成日期（默认今天）"),
+    task_id: str = typer.Argument(..., metavar="编号", help="任务编号"),
+    target: str = typer.Option(None, "--target", "-t", metavar="序号", help="只标记某个节点/时限指标已完成"),
+    note: str = typer.Option(None, "--note", "-m", metavar="文字", help="完成说明"),
+    by: str = typer.Option(None, "--by", metavar="姓名", help="填报人"),
+    on: str = typer.Option(None, "--on", metavar="日期", help="完成日期（默认今天）"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="有红灯子任务时也标记完成"),
 ) -> None:
-    """标记任务完成。"""
+    """标记任务（或其某个节点指标）完成。"""
     from tracker import tasks
     from tracker.cli import render
     from tracker.context import parse_day
 
     tid = tasks.parse_id(task_id)
-    uid = tasks.mark_done(context(ctx), tid, note=note, author=by, on=parse_day(on, "--on 日期") if on else None)
+    c = context(ctx)
+    uid = tasks.mark_done(c, tid, note=note, author=by, on=parse_day(on, "--on 日期") if on else None,
+                          target_index=tasks.parse_id(target, "指标序号") if target else None, yes=yes)
+    what = f"指标 {target}" if target else f"任务 #{tid}"
     if uid is None:
-        render.info(f"任务 #{tid} 已是完成状态，未重复记录")
+        render.info(f"{what} 已是完成状态，未重复记录")
     else:
-        render.success(f"任务 #{tid} 已标记完成（记录 #{uid}）")
+        render.success(f"{what} 已标记完成（记录 #{uid}）")
 
 
 @app.command("edit")
@@ -212,7 +227,7 @@ def edit(
         start_date=parse_day(start, "--start 日期") if start else None,
     )
     if said:
-        render.success(f"已修改任务 #{tid}：" + "；".join(said))
+        render.success(f"已修改任务 #{tid}：" + "；".join(said) + "（可用 tracker undo 撤销）")
     else:
         render.info(f"任务 #{tid} 没有变化")
 

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from tracker.errors import InputError
+from tracker.extract.kinds import classify_targets
 from tracker.extract.model import Document, PlanItem, TargetSpec, UnitPlan
 from tracker.extract.numerals import fold
 from tracker.extract.outline import (
@@ -76,7 +77,7 @@ def _text_period(lines_norm: list[str], heading: str | None) -> tuple[int | None
 def _item(node: Node, start: date, end: date) -> PlanItem:
     text = "\n".join(node.orig).strip()
     return PlanItem(label=node.label, title=item_title(text), text=text,
-                    targets=extract_targets(text, start, end),
+                    targets=classify_targets(extract_targets(text, start, end), text, start, end),
                     children=[_item(c, start, end) for c in node.children])
 
 

@@ -26,12 +26,15 @@ class TargetSpec:
     deadline: date | None = None
     date: date | None = None  # the due date itself, for kind == "deadline"
     quote: str = ""
+    rule: str = "cumulative"  # cumulative | level | recurring | milestone (see extract/kinds.py)
+    every: str | None = None  # recurring: year | quarter | month
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "kind": self.kind, "value": _num(self.value), "min": _num(self.min), "max": _num(self.max),
             "comparator": self.comparator, "unit": self.unit, "subject": self.subject,
             "commitment": self.commitment, "deadline": _iso(self.deadline), "quote": self.quote,
+            "rule": self.rule, "every": self.every,
         }
         if self.kind == "deadline":
             out["date"] = _iso(self.date)
