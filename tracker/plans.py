@@ -249,6 +249,8 @@ def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str) ->
         elif "vanished_at" not in fields:
             change.unchanged += 1
     store.insert_targets(c, new_targets)
+    for tid in sorted({int(t["task_id"]) for t in new_targets if t["rule"] in ("recurring", "level")}):
+        recompute(c, tid)  # their periods (and the level's end) are known before any progress
     for old in existing:
         if old["id"] not in claimed and old["vanished_at"] is None:
             store.update_task(c, int(old["id"]), vanished_at=now, updated_at=now)

@@ -132,6 +132,10 @@ def task_completion(
         return sum(parts) / len(parts)
     if percent is not None:
         return clamp(percent)
+    marks = [c for t in targets if t.get("kind") == "deadline" or t.get("rule") == MILESTONE
+             if (c := (t.get("completion") if measured else target_completion(t))) is not None]
+    if marks and max(marks) >= 100:  # milestones recorded as reached, one by one
+        return sum(marks) / len(marks)
     if children:
         return sum(children) / len(children)
     return 0.0
