@@ -26,7 +26,7 @@ def init(ctx: typer.Context) -> None:
 
 def board(
     ctx: typer.Context,
-    fmt: str = typer.Option("table", "--format", "-f", help="table 或 json"),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="table 或 json"),
 ) -> None:
     """看板：各单位 绿/黄/红/完成 数量与总体完成度。"""
     from tracker import tasks

@@ -21,10 +21,10 @@ def _year_half(year: str | None, half: str | None) -> tuple[int | None, int | No
 
 @app.command("parse")
 def parse(
-    file: str = typer.Argument(..., help="计划文档：.txt .md（UTF-8/GBK/UTF-16）或 .docx"),
-    year: str = typer.Option(None, "--year", help="计划年份（默认从标题或正文识别）"),
-    half: str = typer.Option(None, "--half", help="1=上半年，2=下半年（默认从标题或正文识别）"),
-    fmt: str = typer.Option("table", "--format", "-f", help="table（树形预览）或 json"),
+    file: str = typer.Argument(..., metavar="文件", help="计划文档：.txt .md（UTF-8/GBK/UTF-16）或 .docx"),
+    year: str = typer.Option(None, "--year", metavar="年份", help="计划年份（默认从标题或正文识别）"),
+    half: str = typer.Option(None, "--half", metavar="1或2", help="1=上半年，2=下半年（默认从标题或正文识别）"),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="table（树形预览）或 json"),
 ) -> None:
     """解析文档并显示识别出的单位、条目和指标（不写数据库）。"""
     from tracker import plans
@@ -44,12 +44,12 @@ def parse(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: str = typer.Argument(..., help="计划文档：.txt .md 或 .docx"),
-    year: str = typer.Option(None, "--year", help="计划年份（默认从文档识别）"),
-    half: str = typer.Option(None, "--half", help="1=上半年，2=下半年（默认从文档识别）"),
-    unit: str = typer.Option(None, "--unit", help="单位名称：单篇文档时指定单位，汇编时只导入该单位"),
+    file: str = typer.Argument(..., metavar="文件", help="计划文档：.txt .md 或 .docx"),
+    year: str = typer.Option(None, "--year", metavar="年份", help="计划年份（默认从文档识别）"),
+    half: str = typer.Option(None, "--half", metavar="1或2", help="1=上半年，2=下半年（默认从文档识别）"),
+    unit: str = typer.Option(None, "--unit", metavar="单位", help="单位名称：单篇文档时指定单位，汇编时只导入该单位"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只显示将做的变更，不写入"),
-    fmt: str = typer.Option("table", "--format", "-f", help="table 或 json"),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="table 或 json"),
 ) -> None:
     """导入计划：每个条目成为任务，子条目成为子任务，承诺成为指标（同一文件重复导入不产生变化）。"""
     from tracker import plans
@@ -66,7 +66,7 @@ def import_(
 
 
 @app.command("list")
-def list_(ctx: typer.Context, fmt: str = typer.Option("table", "--format", "-f", help="table 或 json")) -> None:
+def list_(ctx: typer.Context, fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="table 或 json")) -> None:
     """列出已导入的计划。"""
     from tracker import plans
     from tracker.cli import render
@@ -84,8 +84,8 @@ def list_(ctx: typer.Context, fmt: str = typer.Option("table", "--format", "-f",
 @app.command("show")
 def show(
     ctx: typer.Context,
-    plan_id: str = typer.Argument(..., metavar="ID", help="计划编号"),
-    fmt: str = typer.Option("table", "--format", "-f", help="table 或 json"),
+    plan_id: str = typer.Argument(..., metavar="编号", help="计划编号"),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="table 或 json"),
 ) -> None:
     """查看计划及其全部任务的状态。"""
     from tracker import plans, tasks

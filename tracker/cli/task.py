@@ -22,17 +22,17 @@ def _format(value: str, allowed: tuple[str, ...] = ("table", "json")) -> str:
 @app.command("add")
 def add(
     ctx: typer.Context,
-    title: str = typer.Argument(..., help="任务标题"),
-    unit: str = typer.Option(None, "--unit", "-u", help="所属单位"),
-    parent: str = typer.Option(None, "--parent", help="上级任务编号（作为子任务）"),
-    due: str = typer.Option(None, "--due", help="截止日期 YYYY-MM-DD"),
-    owner: str = typer.Option(None, "--owner", help="责任人"),
-    target: str = typer.Option(None, "--target", help="指标原文，如“建设14家社康机构”“管理率达到100%”"),
-    count: str = typer.Option(None, "--count", help="数量指标，如 14（配合 --measure 家）"),
-    percent: str = typer.Option(None, "--percent", help="比例指标（%），如 100"),
-    amount: str = typer.Option(None, "--amount", help="金额指标，如 300（配合 --measure 亿元）"),
-    measure: str = typer.Option(None, "--measure", help="计量单位：家、个、名、亿元……"),
-    fmt: str = typer.Option("table", "--format", help="输出格式：table 或 json"),
+    title: str = typer.Argument(..., metavar="标题", help="任务标题"),
+    unit: str = typer.Option(None, "--unit", "-u", metavar="单位", help="所属单位"),
+    parent: str = typer.Option(None, "--parent", metavar="编号", help="上级任务编号（作为子任务）"),
+    due: str = typer.Option(None, "--due", metavar="日期", help="截止日期 YYYY-MM-DD"),
+    owner: str = typer.Option(None, "--owner", metavar="姓名", help="责任人"),
+    target: str = typer.Option(None, "--target", metavar="原文", help="指标原文，如“建设14家社康机构”“管理率达到100%”"),
+    count: str = typer.Option(None, "--count", metavar="数字", help="数量指标，如 14（配合 --measure 家）"),
+    percent: str = typer.Option(None, "--percent", metavar="数字", help="比例指标（%），如 100"),
+    amount: str = typer.Option(None, "--amount", metavar="数字", help="金额指标，如 300（配合 --measure 亿元）"),
+    measure: str = typer.Option(None, "--measure", metavar="计量单位", help="计量单位：家、个、名、亿元……"),
+    fmt: str = typer.Option("table", "--format", metavar="格式", help="输出格式：table 或 json"),
 ) -> None:
     """新增任务（可带指标）。"""
     from datetime import date
@@ -69,12 +69,12 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    unit: str = typer.Option(None, "--unit", "-u", help="只看某单位"),
-    status: str = typer.Option(None, "--status", "-s", help="绿|黄|红|完成（或 green|yellow|red|done）"),
-    due_before: str = typer.Option(None, "--due-before", help="截止日期不晚于此日（YYYY-MM-DD）"),
-    search: str = typer.Option(None, "--search", help="在标题和正文中查找"),
-    plan: str = typer.Option(None, "--plan", help="只看某计划（编号）"),
-    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+    unit: str = typer.Option(None, "--unit", "-u", metavar="单位", help="只看某单位"),
+    status: str = typer.Option(None, "--status", "-s", metavar="状态", help="绿|黄|红|完成（或 green|yellow|red|done）"),
+    due_before: str = typer.Option(None, "--due-before", metavar="日期", help="截止日期不晚于此日（YYYY-MM-DD）"),
+    search: str = typer.Option(None, "--search", metavar="文字", help="在标题和正文中查找"),
+    plan: str = typer.Option(None, "--plan", metavar="编号", help="只看某计划（编号）"),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help=FORMAT_HELP),
 ) -> None:
     """列出任务及其状态、进度和指标。"""
     from tracker import tasks
@@ -116,8 +116,8 @@ def _depth(v, byid) -> int:  # type: ignore[no-untyped-def]
 @app.command("show")
 def show(
     ctx: typer.Context,
-    task_id: str = typer.Argument(..., metavar="ID", help="任务编号"),
-    fmt: str = typer.Option("table", "--format", "-f", help="输出格式：table 或 json"),
+    task_id: str = typer.Argument(..., metavar="编号", help="任务编号"),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="输出格式：table 或 json"),
 ) -> None:
     """查看任务：指标（当前/目标/完成率）、子任务、进展记录。"""
     from tracker import tasks
@@ -206,14 +206,14 @@ def done(
 @app.command("edit")
 def edit(
     ctx: typer.Context,
-    task_id: str = typer.Argument(..., metavar="ID", help="任务编号"),
-    title: str = typer.Option(None, "--title", help="新标题"),
-    due: str = typer.Option(None, "--due", help="新截止日期"),
-    start: str = typer.Option(None, "--start", help="新开始日期"),
-    owner: str = typer.Option(None, "--owner", help="新责任人"),
-    text: str = typer.Option(None, "--text", help="新正文"),
-    label: str = typer.Option(None, "--label", help="新编号，如（三）"),
-    by: str = typer.Option(None, "--by", help="修改人"),
+    task_id: str = typer.Argument(..., metavar="编号", help="任务编号"),
+    title: str = typer.Option(None, "--title", metavar="文字", help="新标题"),
+    due: str = typer.Option(None, "--due", metavar="日期", help="新截止日期"),
+    start: str = typer.Option(None, "--start", metavar="日期", help="新开始日期"),
+    owner: str = typer.Option(None, "--owner", metavar="姓名", help="新责任人"),
+    text: str = typer.Option(None, "--text", metavar="文字", help="新正文"),
+    label: str = typer.Option(None, "--label", metavar="编号文字", help="新编号，如（三）"),
+    by: str = typer.Option(None, "--by", metavar="姓名", help="修改人"),
 ) -> None:
     """修改任务（修改会记入进展记录）。"""
     from tracker import tasks
@@ -235,8 +235,8 @@ def edit(
 @app.command("log")
 def log(
     ctx: typer.Context,
-    task_id: str = typer.Argument(..., metavar="ID", help="任务编号"),
-    fmt: str = typer.Option("table", "--format", "-f", help="输出格式：table 或 json"),
+    task_id: str = typer.Argument(..., metavar="编号", help="任务编号"),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="输出格式：table 或 json"),
 ) -> None:
     """查看任务的全部进展记录（含撤销与修改）。"""
     from tracker import tasks

@@ -11,8 +11,8 @@ app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 @app.command("add")
 def add(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="单位名称，如 区卫生健康局"),
-    contact: str = typer.Option(None, "--contact", help="联系人手机号（群机器人 @ 提醒用）"),
+    name: str = typer.Argument(..., metavar="单位", help="单位名称，如 区卫生健康局"),
+    contact: str = typer.Option(None, "--contact", metavar="手机号", help="联系人手机号（群机器人 @ 提醒用）"),
 ) -> None:
     """新增单位。"""
     from tracker import tasks
@@ -23,7 +23,7 @@ def add(
 
 
 @app.command("list")
-def list_(ctx: typer.Context, fmt: str = typer.Option("table", "--format", "-f", help="table 或 json")) -> None:
+def list_(ctx: typer.Context, fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="table 或 json")) -> None:
     """列出单位。"""
     from tracker import tasks
     from tracker.cli import render
