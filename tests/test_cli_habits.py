@@ -95,3 +95,39 @@ def test_waits_for_the_package_managers_lock_instead_of_failing(tmp_path):
                           capture_output=True, text=True)
     assert free.returncode == 0 and free.stderr == ""
     assert "wait-apt-lock.sh" in (REPO / "scripts" / "test-services.sh").read_text()
+
+
+# -- notify --dry-run, scheduler job names, log times ---------------------------------------------
+def test_notify_dry_run_checks_channel_urls_as_a_real_send(world):
+    from tests.test_notify import write_config
+
+    w = world
+    write_config(w, [{"name": "督办群", "url": "nosuchscheme://abc"}])
+    r = w.run("notify", "send", "weekly", "--dry-run", ok=False)
+    assert r.exit_code == 2 and "地址无效或不受支持" in r.output.replace("\n", "")
+    write_config(w, [{"name": "督办群", "url": "json://127.0.0.1:9/token"}])
+    assert w.run("notify", "send", "weekly", "--dry-run").exit_code == 0
+
+
+def test_scheduler_job_names_follow_the_configured_schedule(world):
+    from tests.test_notify import write_config
+    from tracker.scheduler import job_name
+
+    assert job_name("overdue", "0 9 * * mon-fri", True) == "逾期提醒（周一至周五 09:00，仅工作日）"
+    assert job_name("weekly", "30 15 * * 4", False) == "每周汇总（周四 15:30）"
+    assert job_name("weekly", "0 8 * * *", False) == "每周汇总（每天 08:00）"
+    w = world
+    write_config(w, [], schedule='overdue = "30 8 * * mon,wed"\nweekly = "0 10 * * sat"')
+    names = {j["name"]: j["title"] for j in w.json("scheduler", "jobs")}
+    assert names == {"overdue": "逾期提醒（周一、周三 08:30，仅工作日）", "weekly": "每周汇总（周六 10:00，仅工作日）"}
+
+
+def test_logs_use_the_configured_time_zone():
+    import logging
+
+    from tracker.notify import ZonedFormatter
+
+    record = logging.LogRecord("tracker", logging.INFO, __file__, 1, "已发送", None, None)
+    record.created = 1696816800.0  # 2023-10-09 02:00 UTC
+    assert ZonedFormatter("%(asctime)s", "Asia/Shanghai").format(record) == "2023-10-09 10:00:00+0800"
+    assert ZonedFormatter("%(asctime)s", "Asia/Urumqi").format(record) == "2023-10-09 08:00:00+0600"

@@ -40,7 +40,7 @@ def send(
     fmt = _format(fmt)
     name = _job(job)
     c = context(ctx)
-    notify.setup_logging(logging.WARNING)
+    notify.setup_logging(logging.WARNING, timezone=c.config.timezone)
     results = notify.send(c, name, channel, dry_run=dry_run, force=force)
     if fmt == "json":
         render.print_json([r.to_dict() for r in results])
@@ -62,7 +62,7 @@ def test(
     from tracker.cli import render
 
     c = context(ctx)
-    notify.setup_logging(logging.WARNING)
+    notify.setup_logging(logging.WARNING, timezone=c.config.timezone)
     results = notify.send_test(c, channel)
     render.notify_outcomes(results)
     if any(r.status == "failed" for r in results):

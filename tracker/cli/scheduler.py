@@ -55,7 +55,7 @@ def run_job(
     fmt = _format(fmt)
     job = _job(name)
     c = context(ctx)
-    notify.setup_logging(logging.WARNING)
+    notify.setup_logging(logging.WARNING, timezone=c.config.timezone)
     result = scheduler.run_job(c, job)
     if fmt == "json":
         render.print_json(result.to_dict())
