@@ -41,7 +41,44 @@ TARGET_COLUMNS = f"""
 
 # -- units ---------------------------------------------------------------------------------
 def unit_by_name(c: Connection, name: str) -> dict[str, Any] | None:
-    return c.one("SELECT id, name, contact FROM unit WHERE name = :name", name=name)
+    """The unit of this name or alias (水利局 for 县水利局 once merged or renamed)."""
+    row = c.one("SELECT id, name, contact FROM unit WHERE name = :name", name=name)
+    if row is None:
+        row = c.one("SELECT u.id, u.name, u.contact FROM unit_alias a JOIN unit u ON u.id = a.unit_id "
+                    "WHERE a.name = :name", name=name)
+    return row
+
+
+def units_with_prefix(c: Connection, prefix: str) -> list[dict[str, Any]]:
+    """Units whose name (or an alias) starts with ``prefix``."""
+    like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return c.query(
+        "SELECT DISTINCT u.id, u.name, u.contact FROM unit u LEFT JOIN unit_alias a ON a.unit_id = u.id "
+        "WHERE u.name LIKE :like ESCAPE '\\' OR a.name LIKE :like ESCAPE '\\' ORDER BY u.id", like=like)
+
+
+def unit_aliases(c: Connection, unit_id: int) -> list[str]:
+    return [str(r["name"]) for r in c.query("SELECT name FROM unit_alias WHERE unit_id = :u ORDER BY id", u=unit_id)]
+
+
+def insert_alias(c: Connection, unit_id: int, name: str, created_at: Any) -> None:
+    c.execute("DELETE FROM unit_alias WHERE name = :n", n=name)
+    c.execute("INSERT INTO unit_alias (unit_id, name, created_at) VALUES (:u, :n, :t)", u=unit_id, n=name,
+              t=created_at)
+
+
+def rename_unit(c: Connection, unit_id: int, name: str) -> None:
+    c.execute("DELETE FROM unit_alias WHERE name = :n", n=name)
+    c.execute("UPDATE unit SET name = :n WHERE id = :id", n=name, id=unit_id)
+
+
+def move_unit(c: Connection, from_id: int, into_id: int) -> dict[str, int]:
+    """Everything of one unit moved to another (tasks, plans, aliases); the emptied unit removed."""
+    moved = {"tasks": c.execute("UPDATE task SET unit_id = :i WHERE unit_id = :f", i=into_id, f=from_id),
+             "plans": c.execute("UPDATE plan SET unit_id = :i WHERE unit_id = :f", i=into_id, f=from_id)}
+    c.execute("UPDATE unit_alias SET unit_id = :i WHERE unit_id = :f", i=into_id, f=from_id)
+    c.execute("DELETE FROM unit WHERE id = :f", f=from_id)
+    return moved
 
 
 def units(c: Connection) -> list[dict[str, Any]]:
@@ -98,7 +135,7 @@ def _task_filter(
 ) -> tuple[str, dict[str, Any]]:
     where, params = [], {}
     if not include_vanished:
-        where.append("k.vanished_at IS NULL")
+        where.append("k.vanished_at IS NULL AND k.cancelled_on IS NULL")
     if unit_id is not None:
         where.append("k.unit_id = :unit_id")
         params["unit_id"] = unit_id
@@ -134,7 +171,7 @@ def top_level_rollups(c: Connection) -> list[dict[str, Any]]:
         "SELECT k.id, k.parent_id, k.start_date, k.deadline, k.done_on, k.completion, k.open_target_due, "
         "k.targets_deadline, k.hold_until, k.hold_state, k.cancelled_on, k.created_at, u.name AS unit, "
         "p.period_start, p.period_end "
-        f"FROM {TASK_FROM} WHERE k.parent_id IS NULL AND k.vanished_at IS NULL"
+        f"FROM {TASK_FROM} WHERE k.parent_id IS NULL AND k.vanished_at IS NULL AND k.cancelled_on IS NULL"
     )
 
 
@@ -201,8 +238,8 @@ def rollup_inputs(c: Connection, task_id: int) -> dict[str, Any] | None:
 
 def child_rollups(c: Connection, task_id: int) -> list[dict[str, Any]]:
     """A task's current (not vanished) children with their stored completion."""
-    return c.query("SELECT id, completion FROM task WHERE parent_id = :id AND vanished_at IS NULL ORDER BY id",
-                   id=task_id)
+    return c.query("SELECT id, completion FROM task WHERE parent_id = :id AND vanished_at IS NULL "
+                   "AND cancelled_on IS NULL ORDER BY id", id=task_id)
 
 
 _SET_ROLLUP = ("UPDATE task SET completion = :c, open_target_due = :o, targets_deadline = :d, hold_until = :h, "
@@ -296,7 +333,8 @@ def last_undoable(c: Connection, author: str) -> dict[str, Any] | None:
     """The newest entry of ``author`` that ``tracker undo`` takes back: an update, done, reopen or
     edit (a redo included) not undone yet; undos themselves are undone only by naming them."""
     return c.one(
-        f"SELECT {PROGRESS_COLUMNS} FROM progress_update pu WHERE pu.action IN ('update', 'done', 'reopen', 'edit') "
+        f"SELECT {PROGRESS_COLUMNS} FROM progress_update pu "
+        "WHERE pu.action IN ('update', 'done', 'reopen', 'edit', 'cancel') "
         "AND pu.author = :author "
         "AND NOT EXISTS (SELECT 1 FROM progress_update r WHERE r.retracts_id = pu.id OR r.undoes_id = pu.id) "
         "ORDER BY pu.recorded_at DESC, pu.id DESC LIMIT 1", author=author,
@@ -305,6 +343,72 @@ def last_undoable(c: Connection, author: str) -> dict[str, Any] | None:
 
 def progress_entry(c: Connection, entry_id: int) -> dict[str, Any] | None:
     return c.one(f"SELECT {PROGRESS_COLUMNS} FROM progress_update pu WHERE pu.id = :id", id=entry_id)
+
+
+def cancelled_tasks(c: Connection, unit_id: int | None = None) -> list[dict[str, Any]]:
+    """Cancelled (撤销/调整) tasks, kept apart from the counted ones (for reports to list them)."""
+    extra = " AND k.unit_id = :unit_id" if unit_id is not None else ""
+    return c.query(f"SELECT {TASK_COLUMNS} FROM {TASK_FROM} WHERE k.cancelled_on IS NOT NULL AND k.vanished_at IS NULL"
+                   + extra + " ORDER BY k.unit_id, k.plan_id, k.position, k.id", unit_id=unit_id)
+
+
+def change_log(c: Connection, since: Any = None, unit_id: int | None = None, by: str | None = None) -> list[
+        dict[str, Any]]:
+    """Every log entry with its task and unit (recorded since ``since``), and the plans imported
+    then, oldest first."""
+    where, params = [], {}
+    if since is not None:
+        where.append("pu.recorded_at >= :since")
+        params["since"] = since
+    if unit_id is not None:
+        where.append("k.unit_id = :unit_id")
+        params["unit_id"] = unit_id
+    if by:
+        where.append("pu.author = :by")
+        params["by"] = by
+    cond = (" WHERE " + " AND ".join(where)) if where else ""
+    rows = c.query(
+        "SELECT pu.id, pu.task_id, pu.target_id, pu.action, pu.value, pu.percent, pu.note, pu.author, pu.happened_on, "
+        "pu.recorded_at, pu.retracts_id, pu.undoes_id, pu.correction, k.label, k.title, u.name AS unit, "
+        "t.measure, t.subject FROM progress_update pu JOIN task k ON k.id = pu.task_id JOIN unit u ON u.id = k.unit_id "
+        f"LEFT JOIN target t ON t.id = pu.target_id{cond} ORDER BY pu.recorded_at, pu.id", **params)
+    if by is None:
+        pwhere, pparams = [], {}
+        if since is not None:
+            pwhere.append("p.created_at >= :since")
+            pparams["since"] = since
+        if unit_id is not None:
+            pwhere.append("p.unit_id = :unit_id")
+            pparams["unit_id"] = unit_id
+        pcond = (" WHERE " + " AND ".join(pwhere)) if pwhere else ""
+        plans = c.query(
+            "SELECT p.id AS plan_id, p.title, p.source_path, p.created_at AS recorded_at, u.name AS unit, "
+            "(SELECT count(*) FROM task k WHERE k.plan_id = p.id) AS tasks "
+            f"FROM plan p JOIN unit u ON u.id = p.unit_id{pcond}", **pparams)
+        for p in plans:
+            rows.append({"id": None, "task_id": None, "target_id": None, "action": "plan", "value": None,
+                         "percent": None, "note": f"导入计划《{p['title']}》，{p['tasks']} 项任务", "author": None,
+                         "happened_on": str(p["recorded_at"])[:10], "recorded_at": p["recorded_at"],
+                         "retracts_id": None, "undoes_id": None, "correction": None, "label": "",
+                         "title": "", "unit": p["unit"], "measure": None, "subject": None, "plan_id": p["plan_id"]})
+        rows.sort(key=lambda r: (str(r["recorded_at"]), r["id"] or 0))
+    return rows
+
+
+def plan_progress_count(c: Connection, plan_id: int) -> int:
+    return int(c.scalar("SELECT count(*) FROM progress_update pu JOIN task k ON k.id = pu.task_id "
+                        "WHERE k.plan_id = :p AND pu.action <> 'import'", p=plan_id))
+
+
+def delete_plan(c: Connection, plan_id: int) -> dict[str, int]:
+    """Remove a plan with its tasks, targets and log rows (the caller has backed up and confirmed)."""
+    tasks = "SELECT id FROM task WHERE plan_id = :p"
+    out = {"progress": c.execute(f"DELETE FROM progress_update WHERE task_id IN ({tasks})", p=plan_id),
+           "targets": c.execute(f"DELETE FROM target WHERE task_id IN ({tasks})", p=plan_id)}
+    c.execute("UPDATE task SET parent_id = NULL WHERE plan_id = :p", p=plan_id)
+    out["tasks"] = c.execute("DELETE FROM task WHERE plan_id = :p", p=plan_id)
+    c.execute("DELETE FROM plan WHERE id = :p", p=plan_id)
+    return out
 
 
 def progress_between(c: Connection, start: str, end: str, unit_id: int | None = None) -> list[dict[str, Any]]:

@@ -100,6 +100,8 @@ class TaskView:
             "expected": None if self.expected is None else round(self.expected, 1),
             "done_on": self.row["done_on"],
             "last_update_on": self.row["last_update_on"],
+            "cancelled_on": self.row.get("cancelled_on"),
+            "cancel_reason": self.row.get("cancel_reason"),
             "targets": [target_dict(t) for t in self.targets],
             "children": [ch.id for ch in self.children],
         }
@@ -282,7 +284,17 @@ def refresh_rollups(c: Connection, task_ids: list[int]) -> None:
 
 
 def require_unit(c: Connection, name: str) -> dict[str, Any]:
-    unit = store.unit_by_name(c, name.strip())
+    """A unit by its name, an alias, or the unique start of either (卫生 for 某县卫生健康局 is not a
+    start; 某县卫 is)."""
+    name = name.strip()
+    unit = store.unit_by_name(c, name) if name else None
+    if unit is None and name:
+        found = store.units_with_prefix(c, name)
+        if len(found) == 1:
+            unit = found[0]
+        elif len(found) > 1:
+            names = "、".join(u["name"] for u in found[:10])
+            raise InputError(f"单位“{name}”不唯一，可能是：{names}。请写出更完整的名称。")
     if unit is None:
         known = "、".join(u["name"] for u in store.units(c)[:20]) or "（尚无单位）"
         raise NotFoundError(f"未知单位：{name}。已有单位：{known}。可用 tracker unit add 添加，或导入计划。")
@@ -363,7 +375,8 @@ class TaskDetail:
 def view_of(c: Connection, ctx: Context, task_id: int) -> TaskView:
     """One task's view with its current subtree (its children's completions roll up into it)."""
     ids = store.subtree_ids(c, task_id)
-    rows = [r for r in store.tasks_by_ids(c, ids) if r["vanished_at"] is None or r["id"] == task_id]
+    rows = [r for r in store.tasks_by_ids(c, ids)
+            if (r["vanished_at"] is None and r["cancelled_on"] is None) or r["id"] == task_id]
     return build_views(rows, store.targets_by_task_ids(c, ids), ctx.today, ctx.rules)[task_id]
 
 
@@ -706,7 +719,7 @@ def mark_done(ctx: Context, task_id: int, note: str | None = None, author: str |
 
 
 # -- undo ------------------------------------------------------------------------------------------
-UNDOABLE = ("update", "done", "reopen", "edit", "retract")
+UNDOABLE = ("update", "done", "reopen", "edit", "retract", "cancel")
 
 
 @dataclass
@@ -725,6 +738,8 @@ def _describe_entry(e: dict[str, Any]) -> str:
         return f"撤销（{e.get('note') or ''}）"
     if action == "done":
         return "标记完成"
+    if action == "cancel":
+        return f"撤销任务（{e.get('note') or ''}）"
     parts = []
     if e.get("value") is not None:
         parts.append(f"数值 {fmt_num(e['value'])}")
@@ -736,10 +751,12 @@ def _describe_entry(e: dict[str, Any]) -> str:
 
 
 def _apply_changes(c: Connection, task_id: int, changes: dict[str, Any], direction: int, now: Any) -> None:
-    """Set the fields of an edit's changes to their old (direction 0) or new (1) values."""
+    """Set the fields of an edit's (or a cancel's) changes to their old (direction 0) or new (1)
+    values; a cancel's cover the task's whole subtree."""
     fields = {k: v[direction] for k, v in changes.get("task", {}).items()}
     if fields:
-        store.update_task(c, task_id, updated_at=now, **fields)
+        for tid in changes.get("subtree") or [task_id]:
+            store.update_task(c, int(tid), updated_at=now, **fields)
     for tid, pair in changes.get("targets", {}).items():
         store.update_target(c, int(tid), deadline=pair[direction])
 
@@ -786,6 +803,12 @@ def undo(ctx: Context, entry_id: int | None = None, author: str | None = None) -
             uid = store.insert_progress(c, **{**base, "target_id": entry["target_id"], "action": "retract",
                                               "value": None, "percent": None, "note": f"撤销记录 #{entry['id']}",
                                               "retracts_id": entry["id"]})
+        elif entry["action"] == "cancel":
+            changes = json.loads(entry["changes"] or "{}")
+            _apply_changes(c, task_id, changes, 0, now)
+            uid = store.insert_progress(c, **{**base, "target_id": None, "action": "retract", "value": None,
+                                              "percent": None, "note": f"撤销记录 #{entry['id']}（恢复任务）",
+                                              "retracts_id": entry["id"], "changes": entry["changes"]})
         elif entry["action"] == "edit":
             changes = json.loads(entry["changes"] or "{}")
             if not changes:
@@ -798,11 +821,13 @@ def undo(ctx: Context, entry_id: int | None = None, author: str | None = None) -
         else:  # an undo: bring back what it undid
             original = store.progress_entry(c, int(entry["undoes_id"] or entry["retracts_id"]))
             assert original is not None
-            if original["action"] == "edit":
+            if original["action"] in ("edit", "cancel"):
                 changes = json.loads(original["changes"] or "{}")
-                _check_still(c, task_id, changes, 0, int(entry["id"]))
+                if original["action"] == "edit":
+                    _check_still(c, task_id, changes, 0, int(entry["id"]))
                 _apply_changes(c, task_id, changes, 1, now)
-                uid = store.insert_progress(c, **{**base, "target_id": None, "action": "edit", "value": None,
+                uid = store.insert_progress(c, **{**base, "target_id": None, "action": original["action"],
+                                                  "value": None,
                                                   "percent": None, "note": original["note"],
                                                   "retracts_id": None, "changes": original["changes"]})
             else:
@@ -814,7 +839,8 @@ def undo(ctx: Context, entry_id: int | None = None, author: str | None = None) -
             said = f"撤销记录 #{entry['id']}，恢复记录 #{original['id']}（{_describe_entry(original)}）"
         recompute(c, task_id)
         store.update_task(c, task_id, updated_at=now)
-        refresh_rollups(c, [task_id])
+        parent = store.task(c, task_id)
+        refresh_rollups(c, [task_id] + ([int(parent["parent_id"])] if parent and parent["parent_id"] else []))
         return UndoResult(entry=entry, undo_id=uid, said=said, view=view_of(c, ctx, task_id))
 
     return ctx.db.write(run)
@@ -996,4 +1022,109 @@ def add_unit(ctx: Context, name: str, contact: str | None = None) -> int:
 
 
 def list_units(ctx: Context) -> list[dict[str, Any]]:
-    return ctx.db.read(store.units)
+    def run(c: Connection) -> list[dict[str, Any]]:
+        rows = store.units(c)
+        for r in rows:
+            r["aliases"] = store.unit_aliases(c, int(r["id"]))
+        return rows
+
+    return ctx.db.read(run)
+
+
+def rename_unit(ctx: Context, old: str, new: str) -> dict[str, Any]:
+    """Give a unit a new name; the old one stays as an alias (imports and commands still find it)."""
+    new = new.strip()
+    if not new:
+        raise InputError("新的单位名称不能为空")
+
+    def run(c: Connection) -> dict[str, Any]:
+        unit = require_unit(c, old)
+        other = store.unit_by_name(c, new)
+        if other is not None and other["id"] != unit["id"]:
+            raise InputError(f"已有单位“{other['name']}”；要把两个单位合并，请用 tracker unit merge {unit['name']} "
+                             f"--into {other['name']}")
+        if unit["name"] != new:
+            store.rename_unit(c, int(unit["id"]), new)
+            store.insert_alias(c, int(unit["id"]), unit["name"], ctx.now())
+        return {"id": unit["id"], "old": unit["name"], "name": new}
+
+    return ctx.db.write(run)
+
+
+def merge_units(ctx: Context, source: str, into: str) -> dict[str, Any]:
+    """Move every plan and task of ``source`` into ``into``; ``source``'s name becomes an alias."""
+
+    def run(c: Connection) -> dict[str, Any]:
+        a, b = require_unit(c, source), require_unit(c, into)
+        if a["id"] == b["id"]:
+            raise InputError(f"“{source}”和“{into}”是同一个单位：{a['name']}")
+        moved = store.move_unit(c, int(a["id"]), int(b["id"]))
+        store.insert_alias(c, int(b["id"]), a["name"], ctx.now())
+        return {"from": a["name"], "into": b["name"], **moved}
+
+    return ctx.db.write(run)
+
+
+def add_alias(ctx: Context, unit: str, alias: str) -> dict[str, Any]:
+    alias = alias.strip()
+    if not alias:
+        raise InputError("别名不能为空")
+
+    def run(c: Connection) -> dict[str, Any]:
+        u = require_unit(c, unit)
+        other = store.unit_by_name(c, alias)
+        if other is not None and other["id"] != u["id"]:
+            raise InputError(f"“{alias}”已是单位“{other['name']}”的名称或别名")
+        if other is None:
+            store.insert_alias(c, int(u["id"]), alias, ctx.now())
+        return {"unit": u["name"], "alias": alias}
+
+    return ctx.db.write(run)
+
+
+# -- cancelling ---------------------------------------------------------------------------------
+CANCEL_REASONS = ("撤销", "调整")
+
+
+def cancel_task(ctx: Context, task_id: int, reason: str, note: str | None = None,
+                author: str | None = None) -> int:
+    """Cancel a task (撤销: dropped; 调整: replaced by another arrangement): kept with its log, left
+    out of the board and the lists, logged as a 'cancel' entry that ``undo`` takes back."""
+    reason = reason.strip()
+    if reason not in CANCEL_REASONS:
+        raise InputError(f"撤销原因应为 {'或'.join(CANCEL_REASONS)}：{reason!r}（用 --note 写明具体情况）")
+    if not (note or "").strip():
+        raise InputError("请用 --note 写明撤销或调整的依据（如：县政府常务会议决定调整）")
+
+    def run(c: Connection) -> int:
+        row = require_task(c, task_id)
+        if row["cancelled_on"] is not None:
+            raise InputError(f"任务 #{task_id} 已于 {row['cancelled_on']} {row['cancel_reason']}")
+        ids = store.subtree_ids(c, task_id)
+        record = {"task": {"cancelled_on": [None, ctx.today.isoformat()], "cancel_reason": [None, reason]},
+                  "subtree": ids}
+        for tid in ids:
+            store.update_task(c, tid, cancelled_on=ctx.today, cancel_reason=reason, updated_at=ctx.now())
+        uid = store.insert_progress(
+            c, task_id=task_id, target_id=None, action="cancel", value=None, percent=None,
+            note=f"{reason}：{(note or '').strip()}", author=ctx.current_user(author), happened_on=ctx.today,
+            recorded_at=ctx.now(), retracts_id=None, changes=json.dumps(record, ensure_ascii=False),
+        )
+        if row["parent_id"] is not None:
+            refresh_rollups(c, [int(row["parent_id"])])
+        return uid
+
+    return ctx.db.write(run)
+
+
+# -- the change log --------------------------------------------------------------------------------
+def change_log(ctx: Context, since: date | None = None, unit: str | None = None,
+               by: str | None = None) -> list[dict[str, Any]]:
+    """Every logged change (updates, corrections, done, edits, undos, cancels, imports) in one
+    stream, oldest first, optionally since a day, for one unit or by one person."""
+
+    def run(c: Connection) -> list[dict[str, Any]]:
+        unit_id = int(require_unit(c, unit)["id"]) if unit else None
+        return store.change_log(c, since, unit_id, (by or "").strip() or None)
+
+    return ctx.db.read(run)

@@ -10,6 +10,7 @@ def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("board")(board)
     app.command("undo")(undo)
+    app.command("log")(log)
 
 
 def init(ctx: typer.Context) -> None:
@@ -60,3 +61,24 @@ def undo(
     render.success(f"已撤销{res.said}；撤销记为 #{res.undo_id}（要恢复：tracker undo {res.undo_id}）")
     if res.view is not None:
         render.task_state(res.view)
+
+
+def log(
+    ctx: typer.Context,
+    since: str = typer.Option(None, "--since", metavar="日期", help="只看此日起录入的记录"),
+    unit: str = typer.Option(None, "--unit", "-u", metavar="单位", help="只看某单位"),
+    by: str = typer.Option(None, "--by", metavar="姓名", help="只看某人的记录"),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="table 或 json"),
+) -> None:
+    """变更记录：进展、更正、完成、修改、撤销、导入及修订内容，按录入时间排列。"""
+    from tracker import tasks
+    from tracker.cli import render
+    from tracker.cli.task import _format
+    from tracker.context import parse_day
+
+    fmt = _format(fmt)
+    rows = tasks.change_log(context(ctx), parse_day(since, "--since 日期") if since else None, unit, by)
+    if fmt == "json":
+        render.print_json(rows)
+    else:
+        render.change_log(rows)

@@ -65,6 +65,24 @@ def import_(
         render.import_result(result)
 
 
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    plan_id: str = typer.Argument(..., metavar="编号", help="计划编号（见 plan list）"),
+    force: bool = typer.Option(False, "--force", help="计划已有进展记录时也删除（SQLite 先自动备份）"),
+    backed_up: bool = typer.Option(False, "--backed-up", help="PostgreSQL：已用 pg_dump 备份"),
+) -> None:
+    """删除一次导入的计划及其任务、指标（已有进展时需 --force，并先备份数据库）。"""
+    from tracker import plans, tasks
+    from tracker.cli import render
+
+    r = plans.remove_plan(context(ctx), tasks.parse_id(plan_id, "计划编号"), force=force, backed_up=backed_up)
+    render.success(f"已删除计划 #{r.plan['id']}（{r.plan['unit']}《{r.plan['title']}》）：{r.removed['tasks']} 项任务、"
+                   f"{r.removed['targets']} 个指标、{r.removed['progress']} 条进展记录")
+    if r.backup:
+        render.info(f"删除前的备份：{r.backup}")
+
+
 @app.command("list")
 def list_(ctx: typer.Context, fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="table 或 json")) -> None:
     """列出已导入的计划。"""

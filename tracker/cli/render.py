@@ -149,6 +149,8 @@ def import_result(result: Any) -> None:
                                     ("消失（已标记，进展保留）", u.vanished, "red"), ("恢复", u.revived, "cyan")):
             if names and (label != "新增" or not u.new_plan):
                 c.print(Text(f"{u.unit} {label}：", style=style) + Text("；".join(names)))
+        for name, said in u.details.items():
+            c.print(Text(f"  {name}：", style="yellow") + Text("；".join(said)))
     if not result.changed:
         c.print("没有变化：与已导入的内容相同")
 
@@ -240,6 +242,8 @@ def task_detail(d: Any) -> None:
     expected = "—" if v.expected is None else f"{v.expected:.1f}%"
     c.print(f"周期：{v.start or '—'} 至 {v.deadline or '—'}    序时进度：{expected}"
             + (f"    完成于：{v.row['done_on']}" if v.row["done_on"] else ""), markup=False)
+    if v.row.get("cancelled_on"):
+        c.print(Text(f"已{v.row['cancel_reason']}（{v.row['cancelled_on']}），不计入看板与列表", style="bold magenta"))
     if d.parent:
         c.print(f"上级任务：#{d.parent['id']} {d.parent['label']}{d.parent['title']}", markup=False)
     if v.row["text"] and v.row["text"] != v.row["title"]:
@@ -263,7 +267,31 @@ def task_detail(d: Any) -> None:
     log_table(d.log)
 
 
-ACTION_NAMES = {"update": "进展", "done": "完成", "retract": "撤销", "edit": "修改", "reopen": "重开"}
+ACTION_NAMES = {"update": "进展", "done": "完成", "retract": "撤销", "edit": "修改", "reopen": "重开",
+                "cancel": "撤销任务", "import": "导入", "plan": "导入计划"}
+
+
+def change_log(rows: list[dict[str, Any]]) -> None:
+    """`tracker log`: one line per change."""
+    from tracker.tasks import fmt_num
+
+    if not rows:
+        info("（没有符合条件的记录）")
+        return
+    out_rows = []
+    for r in rows:
+        action = ACTION_NAMES.get(r["action"], r["action"])
+        if r.get("correction"):
+            action = "更正"
+        what = r.get("note") or ""
+        if r.get("value") is not None:
+            v = f"{r.get('subject') or '指标'} {fmt_num(r['value'])}{r.get('measure') or ''}"
+            what = f"{v}；{what}" if what else v
+        elif r.get("percent") is not None:
+            what = f"完成 {fmt_num(r['percent'])}%" + (f"；{what}" if what else "")
+        task = f"#{r['task_id']} {(r.get('label') or '')}{r.get('title') or ''}" if r.get("task_id") else ""
+        out_rows.append([r["id"] or "", str(r["recorded_at"])[:16], r["unit"], task, action, what, r["author"] or ""])
+    table(f"变更记录（{len(rows)} 条）", ["记录", "录入时间", "单位", "任务", "类型", "内容", "操作人"], out_rows)
 
 
 def task_state(view: Any, focus_target: int | None = None) -> None:

@@ -232,6 +232,23 @@ def edit(
         render.info(f"任务 #{tid} 没有变化")
 
 
+@app.command("cancel")
+def cancel(
+    ctx: typer.Context,
+    task_id: str = typer.Argument(..., metavar="编号", help="任务编号"),
+    reason: str = typer.Option(..., "--reason", metavar="撤销|调整", help="撤销（不再做）或 调整（改由其他安排）"),
+    note: str = typer.Option(..., "--note", "-m", metavar="文字", help="依据，如：县政府常务会议决定调整"),
+    by: str = typer.Option(None, "--by", metavar="姓名", help="操作人"),
+) -> None:
+    """撤销或调整任务（含子任务）：保留全部记录，不再计入看板与列表；可用 tracker undo 恢复。"""
+    from tracker import tasks
+    from tracker.cli import render
+
+    tid = tasks.parse_id(task_id)
+    uid = tasks.cancel_task(context(ctx), tid, reason, note, by)
+    render.success(f"任务 #{tid} 已{reason.strip()}（记录 #{uid}）；记录保留，不再计入看板。恢复：tracker undo {uid}")
+
+
 @app.command("log")
 def log(
     ctx: typer.Context,
