@@ -205,6 +205,17 @@ def pace(completion: float, expected: float | None, rules: Rules, done: bool) ->
     return "欠进度"
 
 
+def rule_label(rule: str | None, every: str | None) -> str:
+    """A target's rule in a word for tables: 累计, 保持, 每季度, 节点."""
+    if rule == LEVEL:
+        return "保持"
+    if rule == RECURRING:
+        return {"year": "每年", "quarter": "每季度", "month": "每月"}.get(every or "", "周期")
+    if rule == MILESTONE:
+        return "节点"
+    return "累计"
+
+
 # -- rules over readings -----------------------------------------------------------------------
 def periods(start: date, end: date, every: str | None) -> list[tuple[date, date]]:
     """The calendar years, quarters or months of [start, end], clipped to it (one period when

@@ -223,13 +223,21 @@ def task_table(items: list[tuple[Any, int]]) -> None:
 def _target_brief(t: dict[str, Any]) -> str:
     from tracker.tasks import fmt_num, target_goal_text
 
-    if t["kind"] == "deadline":
-        return target_goal_text(t)
+    rule = t.get("rule") or "cumulative"
+    if t["kind"] == "deadline" or rule == "milestone":
+        return f"{target_goal_text(t)}（已完成 {t['met_on']}）" if t.get("met_on") else target_goal_text(t)
     cur = fmt_num(t["current_value"]) if t["current_value"] is not None else "—"
+    if rule == "recurring" and t.get("periods_total"):
+        from tracker.status import rule_label
+
+        return f"{rule_label(rule, t.get('every'))}{target_goal_text(t)}：{t['periods_met']}/{t['periods_total']}期"
+    if rule == "level":
+        return f"{cur}/保持{target_goal_text(t)}"
     return f"{cur}/{target_goal_text(t)}"
 
 
 def task_detail(d: Any) -> None:
+    from tracker.status import rule_label
     from tracker.tasks import fmt_num, target_goal_text
 
     reset()
@@ -254,7 +262,8 @@ def task_detail(d: Any) -> None:
             comp = t.get("completion")
             rows.append([
                 i, {"count": "数量", "percent": "比例", "amount": "金额", "deadline": "时限", "ratio": "比率"}.get(
-                    t["kind"], t["kind"]),
+                    t["kind"], t["kind"]) + ("" if (t.get("rule") or "cumulative") == "cumulative"
+                                             else "·" + rule_label(t.get("rule"), t.get("every"))),
                 t["subject"] or "", t["commitment"] or "",
                 fmt_num(t["current_value"]) if t["kind"] != "deadline" else ("已完成" if v.done else "未完成"),
                 target_goal_text(t), "" if comp is None else f"{comp:.0f}%", t["deadline"] or "", t["quote"] or "",
@@ -289,14 +298,21 @@ def change_log(rows: list[dict[str, Any]]) -> None:
             what = f"{v}；{what}" if what else v
         elif r.get("percent") is not None:
             what = f"完成 {fmt_num(r['percent'])}%" + (f"；{what}" if what else "")
-        task = f"#{r['task_id']} {(r.get('label') or '')}{r.get('title') or ''}" if r.get("task_id") else ""
-        out_rows.append([r["id"] or "", str(r["recorded_at"])[:16], r["unit"], task, action, what, r["author"] or ""])
-    table(f"变更记录（{len(rows)} 条）", ["记录", "录入时间", "单位", "任务", "类型", "内容", "操作人"], out_rows)
+        task = f"任务 #{r['task_id']} {(r.get('label') or '')}{r.get('title') or ''}" if r.get("task_id") else ""
+        no = f"#{r['id']}" if r["id"] else "—"
+        task, what = " ".join(task.split()), " ".join(what.split())
+        out_rows.append(f"{no}  {str(r['recorded_at'])[:16]}  {action}  {r['author'] or '—'}  {r['unit']}\n"
+                        f"    {task + '：' if task else ''}{what}")
+    reset()
+    c = out()
+    c.print(f"变更记录（{len(rows)} 条）", markup=False)
+    for line in out_rows:
+        c.print(line, markup=False, soft_wrap=False)
 
 
 def task_state(view: Any, focus_target: int | None = None) -> None:
     """A task's resulting state after a change: each target current/target/%, task %, status."""
-    from tracker.extract.kinds import describe
+    from tracker.status import rule_label as describe
     from tracker.tasks import fmt_num, target_goal_text
 
     c = out()
