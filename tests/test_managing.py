@@ -27,7 +27,8 @@ def test_cancel_keeps_the_task_apart_and_undo_restores_it(plan):
     r = w.run("task", "cancel", tid, "--reason", "调整", "--note", "县政府常务会议决定并入新院区项目", ok=True)
     assert "已调整" in flat(r)
     [after] = w.json("board")
-    assert after["total"] == before["total"] - 1
+    assert after["total"] == before["total"] - 1 and (before["cancelled"], after["cancelled"]) == (0, 1)
+    assert "另有 1 项已撤销或调整的任务" in flat(w.run("board"))
     listed = [t["id"] for t in w.json("task", "list")]
     assert int(tid) not in listed and ids["新建院区"] not in listed  # its sub-items go with it
     shown = w.json("task", "show", tid)

@@ -130,7 +130,8 @@ def test_milestone_is_done_or_not_with_its_date(plan):
     w, ids = plan
     tid = str(ids["医院建设"])
     assert w.json("task", "show", tid)["targets"][0]["rule"] == "milestone"
-    w.run("task", "done", tid, "--target", "1", "--on", "2023-09-28", "--note", "新院区投入使用")
+    r = w.run("task", "done", tid, "--target", "1", "--on", "2023-09-28", "--note", "新院区投入使用")
+    assert "已完成（2023-09-28）" in r.output and "状态： 完成" in r.output.replace("状态：完成", "状态： 完成")
     t = w.json("task", "show", tid)
     assert t["targets"][0]["met_on"] == "2023-09-28" and t["status"] == "完成"
     r = w.run("task", "done", str(ids["基层做实"]), "--target", "1", ok=False)

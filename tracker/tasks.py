@@ -404,6 +404,7 @@ class UnitSummary:
     counts: dict[str, int]
     total: int
     completion: float
+    cancelled: int = 0  # top-level tasks cancelled (撤销/调整): not in total, counted apart
 
 
 def summarize(views: list[TaskView]) -> dict[str, UnitSummary]:
@@ -429,8 +430,15 @@ def board(ctx: Context) -> list[UnitSummary]:
         else:  # rows migrated from before the rollup columns: compute them live
             views = load_views(c, ctx, light=True)
         sums = summarize(list(views.values()))
-        return [sums.get(u["name"]) or UnitSummary(u["name"], {k: 0 for k in st.STATUSES}, 0, 0.0)
-                for u in store.units(c)]
+        out = [sums.get(u["name"]) or UnitSummary(u["name"], {k: 0 for k in st.STATUSES}, 0, 0.0)
+               for u in store.units(c)]
+        cancelled: dict[str, int] = {}
+        for r in store.cancelled_tasks(c):
+            if r["parent_id"] is None:
+                cancelled[r["unit"]] = cancelled.get(r["unit"], 0) + 1
+        for s in out:
+            s.cancelled = cancelled.get(s.unit, 0)
+        return out
 
     return ctx.db.read(run)
 

@@ -38,7 +38,7 @@ def board(
     sums = tasks.board(c)
     if _format(fmt) == "json":
         render.print_json([{"unit": s.unit, "total": s.total, "counts": s.counts,
-                            "completion": round(s.completion, 1)} for s in sums])
+                            "completion": round(s.completion, 1), "cancelled": s.cancelled} for s in sums])
     else:
         render.board_table(sums, c.today.isoformat())
 

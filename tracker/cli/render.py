@@ -376,6 +376,9 @@ def board_table(summaries: list[Any], today: str) -> None:
     rows.append([Text("合计", style="bold"), n, str(tot["绿"]), str(tot["黄"]), str(tot["红"]), str(tot["完成"]),
                  f"{bar(overall)} {overall:.1f}%"])
     table(f"督办看板（{today}）", ["单位", "任务", "绿", "黄", "红", "完成", "总体完成度"], rows)
+    cancelled = sum(getattr(s, "cancelled", 0) for s in summaries)
+    if cancelled:
+        info(f"另有 {cancelled} 项已撤销或调整的任务，不计入上表（tracker log 可查依据）")
 
 
 def tree(title: str, build: Any) -> None:

@@ -201,6 +201,7 @@ def done(
         render.info(f"{what} 已是完成状态，未重复记录")
     else:
         render.success(f"{what} 已标记完成（记录 #{uid}）")
+        render.task_state(tasks.show_task(c, tid).view)
 
 
 @app.command("edit")
