@@ -58,7 +58,7 @@ def counts(db: Database) -> dict[str, int]:
     return out
 
 
-@pytest.mark.parametrize("start", ["0001", "0002"])
+@pytest.mark.parametrize("start", ["0001", "0002", "0003"])
 def test_previous_revision_with_data_to_head(empty_db_url, tmp_path, start):
     db = Database(empty_db_url)
     run_upgrade(db, start)
@@ -70,6 +70,11 @@ def test_previous_revision_with_data_to_head(empty_db_url, tmp_path, start):
     assert db.current_revision() == HEAD
     assert counts(db) == before == {"unit": 3, "plan": 1, "task": 10, "target": 10, "progress_update": 10}
     assert db.conn.scalar("SELECT count(*) FROM unit WHERE contact IS NULL") == 3
+    # 0004: existing targets read as cumulative, as they were counted before; nothing derived yet.
+    assert db.conn.query("SELECT DISTINCT rule, every, periods_total FROM target") == [
+        {"rule": "cumulative", "every": None, "periods_total": None}]
+    assert db.conn.scalar("SELECT count(*) FROM progress_update WHERE undoes_id IS NULL AND correction IS NULL") == 10
+    assert db.conn.scalar("SELECT count(*) FROM unit_alias") == 0
     db.conn.end_read()
     if db.is_sqlite:
         assert copy is not None and Path(copy).exists()
