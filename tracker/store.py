@@ -352,6 +352,13 @@ def cancelled_tasks(c: Connection, unit_id: int | None = None) -> list[dict[str,
                    + extra + " ORDER BY k.unit_id, k.plan_id, k.position, k.id", unit_id=unit_id)
 
 
+def cancelled_counts(c: Connection) -> dict[str, int]:
+    """Per unit, its cancelled top-level tasks (the board counts them apart)."""
+    rows = c.query("SELECT u.name AS unit, count(*) AS n FROM task k JOIN unit u ON u.id = k.unit_id "
+                   "WHERE k.cancelled_on IS NOT NULL AND k.parent_id IS NULL AND k.vanished_at IS NULL GROUP BY u.name")
+    return {str(r["unit"]): int(r["n"]) for r in rows}
+
+
 def change_log(c: Connection, since: Any = None, unit_id: int | None = None, by: str | None = None) -> list[
         dict[str, Any]]:
     """Every log entry with its task and unit (recorded since ``since``), and the plans imported

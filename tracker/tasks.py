@@ -432,10 +432,7 @@ def board(ctx: Context) -> list[UnitSummary]:
         sums = summarize(list(views.values()))
         out = [sums.get(u["name"]) or UnitSummary(u["name"], {k: 0 for k in st.STATUSES}, 0, 0.0)
                for u in store.units(c)]
-        cancelled: dict[str, int] = {}
-        for r in store.cancelled_tasks(c):
-            if r["parent_id"] is None:
-                cancelled[r["unit"]] = cancelled.get(r["unit"], 0) + 1
+        cancelled = store.cancelled_counts(c)
         for s in out:
             s.cancelled = cancelled.get(s.unit, 0)
         return out
