@@ -31,6 +31,17 @@ def test_short_help_in_chinese(args):
         assert english not in r.stdout, english
 
 
+def test_help_fits_80_columns():
+    import unicodedata
+
+    def columns(line: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+    for args in (["-h"], ["task", "update", "-h"], ["undo", "-h"], ["report", "-h"]):
+        out = run(*args, COLUMNS="80").stdout
+        assert max(columns(ln) for ln in out.splitlines()) <= 80, args
+
+
 def test_version():
     from tracker import __version__
 

@@ -148,8 +148,8 @@ def _register() -> None:
     from tracker.cli import db as db_cmd
     from tracker.cli import misc, task, unit
 
-    app.add_typer(task.app, name="task", help="任务：新增、列表、查看、记录进展、完成、修改")
-    app.add_typer(unit.app, name="unit", help="单位：新增、列表")
+    app.add_typer(task.app, name="task", help="任务：新增、列表、查看、记录进展、完成、修改、撤销或调整")
+    app.add_typer(unit.app, name="unit", help="单位：新增、列表、改名、合并、别名")
     app.add_typer(db_cmd.app, name="db", help="数据库：升级、备份")
     misc.register(app)
     for name in ("plan", "report", "scheduler", "notify"):

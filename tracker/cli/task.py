@@ -229,6 +229,7 @@ def edit(
     )
     if said:
         render.success(f"已修改任务 #{tid}：" + "；".join(said) + "（可用 tracker undo 撤销）")
+        render.task_state(tasks.show_task(context(ctx), tid).view)
     else:
         render.info(f"任务 #{tid} 没有变化")
 

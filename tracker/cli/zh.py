@@ -91,6 +91,42 @@ def install() -> None:
             formatting.HelpFormatter.write_usage = _usage(formatting.HelpFormatter.write_usage)
             if hasattr(formatting, "term_len"):
                 formatting.term_len = _columns(formatting.term_len)
+                if hasattr(formatting, "wrap_text"):
+                    formatting.wrap_text = _wrap(formatting.wrap_text, formatting.term_len)
+
+
+def _wide(ch: str) -> bool:
+    import unicodedata
+
+    return ord(ch) > 0x2E7F and unicodedata.east_asian_width(ch) in "WF"
+
+
+def _wrap(original: Any, columns: Any) -> Any:
+    """Help text wrapped by terminal columns: Chinese lines, which have no spaces to break at and
+    take two columns a character, would otherwise run past the terminal's width."""
+
+    def wrap_text(text: str, width: int = 78, initial_indent: str = "", subsequent_indent: str = "",
+                  preserve_paragraphs: bool = False) -> str:
+        wrapped = original(text, width, initial_indent, subsequent_indent, preserve_paragraphs)
+        lines: list[str] = []
+        for line in wrapped.split("\n"):
+            indent = line[: len(line) - len(line.lstrip(" "))]
+            while columns(line) > width > len(indent) + 8:
+                cols, cut, best = 0, 0, 0
+                for i, ch in enumerate(line):
+                    cols += 2 if _wide(ch) else 1
+                    if cols > width:
+                        break
+                    cut = i + 1
+                    if i + 1 > len(indent) and (ch == " " or _wide(ch) or (i + 1 < len(line) and _wide(line[i + 1]))):
+                        best = i + 1
+                cut = best or cut
+                lines.append(line[:cut].rstrip())
+                line = indent + line[cut:].lstrip(" ")
+            lines.append(line)
+        return "\n".join(lines)
+
+    return wrap_text
 
 
 def _columns(original: Any) -> Any:
