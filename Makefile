@@ -1,5 +1,6 @@
 # tracker: two commands for a fresh machine (see README):
-#   make demo   install into .venv, create a database under db/, import the bundled example, show the board
+#   make demo   install into .venv, create db/demo.db (kept if it exists; FRESH=1 makes it anew),
+#               import the bundled example, show the board
 #   make test   install with test extras and run the whole suite
 PYTHON ?= python3
 VENV   := .venv
@@ -7,6 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DB := db/demo.db
 DEMO_TODAY ?= 2024-10-15
+FRESH ?= 0
 
 .PHONY: install demo test lint bench clean
 
@@ -22,8 +24,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 demo: $(STAMP)
-	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	TRACKER_DB=sqlite:///$(CURDIR)/$(DEMO_DB) TRACKER_TODAY=$(DEMO_TODAY) bash examples/demo.sh
+	TRACKER_DB=sqlite:///$(CURDIR)/$(DEMO_DB) TRACKER_TODAY=$(DEMO_TODAY) FRESH=$(FRESH) bash examples/demo.sh
 
 test: $(STAMP)
 	bash scripts/test-services.sh $(BIN)/pytest -q

@@ -1,15 +1,34 @@
 #!/usr/bin/env bash
-# What `make demo` runs: a fresh database, the bundled example plans imported, a few progress
+# What `make demo` runs: a new database, the bundled example plans imported, a few progress
 # reports logged, then the board, a unit's task list and this week's report.
-# The database and "today" come from the Makefile (TRACKER_DB, TRACKER_TODAY).
+# The database and "today" come from the Makefile (TRACKER_DB, TRACKER_TODAY). An existing demo
+# database is kept as it is (its board is shown) unless FRESH=1 asks for a new one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-T=.venv/bin/tracker
+T=${TRACKER_BIN:-.venv/bin/tracker}
 PLANS=examples/plans
+DB_FILE=${TRACKER_DB#sqlite:///}
+DB_DIR=$(dirname "$DB_FILE")
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$1"; }
 # The id of the first task whose title contains $1.
 tid() { $T task list --search "$1" --format csv | sed -n 2p | cut -d, -f1; }
+
+how_to_look() {
+  printf '\n演示数据库：%s\n' "$DB_FILE"
+  printf '在命令行查看演示数据（与演示相同的“今天” %s）：\n' "$TRACKER_TODAY"
+  printf '  export TRACKER_DB=%s TRACKER_TODAY=%s\n  .venv/bin/tracker board\n' "$DB_FILE" "$TRACKER_TODAY"
+  printf '重建演示数据库：make demo FRESH=1\n'
+}
+
+if [ -e "$DB_FILE" ] && [ "${FRESH:-0}" != 1 ]; then
+  echo "演示数据库已存在，保留不动：$DB_FILE（要重建请运行 make demo FRESH=1）"
+  step "督办看板"
+  $T board
+  how_to_look
+  exit 0
+fi
+rm -f "$DB_FILE" "$DB_FILE-wal" "$DB_FILE-shm"
 
 step "初始化数据库"
 $T init
@@ -57,6 +76,7 @@ $T task list --unit 某县教育局
 
 if $T report --help >/dev/null 2>&1; then
   step "本周督办周报"
-  $T report weekly --format md --output db/demo-weekly.md
-  echo "周报已写入 db/demo-weekly.md"
+  $T report weekly --format md --output "$DB_DIR/demo-weekly.md"
+  echo "周报已写入 $DB_DIR/demo-weekly.md"
 fi
+how_to_look

@@ -114,15 +114,26 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+def _initialised(url: str) -> str:
+    """The database created as ``tracker init`` would (commands other than init and plan import
+    refuse a missing one)."""
+    from tracker.db import Database
+
+    db = Database(url)
+    db.ensure_schema()
+    db.close()
+    return url
+
+
 @pytest.fixture
 def world(isolated: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setenv("TRACKER_DB", db_url)
+    monkeypatch.setenv("TRACKER_DB", _initialised(db_url))
     return World(path=isolated, db_url=db_url, runner=CliRunner())
 
 
 @pytest.fixture
 def sqlite_world(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> World:
-    url = f"sqlite:///{isolated / 'tracker.db'}"
+    url = _initialised(f"sqlite:///{isolated / 'tracker.db'}")
     monkeypatch.setenv("TRACKER_DB", url)
     return World(path=isolated, db_url=url, runner=CliRunner())
 

@@ -76,7 +76,7 @@ def fuzz_db(tmp_path_factory):
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        for args in (["unit", "add", "县水利局"],
+        for args in (["init"], ["unit", "add", "县水利局"],
                      ["task", "add", "水库除险加固", "--unit", "县水利局", "--count", "3", "--measure", "座"]):
             assert runner.invoke(app, args).exit_code == 0
         yield d / "f.db", runner

@@ -72,6 +72,11 @@ def test_previous_revision_with_data_to_head(empty_db_url, tmp_path, start):
     assert db.conn.scalar("SELECT count(*) FROM unit WHERE contact IS NULL") == 3
     assert db.conn.scalar("SELECT count(*) FROM target WHERE start_source IS NULL AND start_quote IS NULL") == 10
     assert db.conn.scalar("SELECT count(*) FROM outcome_claim") == 0
+    # 0004: existing targets read as cumulative, as they were counted before; nothing derived yet.
+    assert db.conn.query("SELECT DISTINCT rule, every, periods_total FROM target") == [
+        {"rule": "cumulative", "every": None, "periods_total": None}]
+    assert db.conn.scalar("SELECT count(*) FROM progress_update WHERE undoes_id IS NULL AND correction IS NULL") == 10
+    assert db.conn.scalar("SELECT count(*) FROM unit_alias") == 0
     db.conn.end_read()
     if db.is_sqlite:
         assert copy is not None and Path(copy).exists()
@@ -100,8 +105,14 @@ def test_models_and_revisions_define_the_same_schema(tmp_path):
     db.close()
 
 
-def test_cli_upgrade_reports_copy(sqlite_world):
-    w = sqlite_world
+def test_cli_upgrade_reports_copy(isolated, monkeypatch):
+    from typer.testing import CliRunner
+
+    from tests.conftest import World
+
+    url = f"sqlite:///{isolated / 'old.db'}"
+    monkeypatch.setenv("TRACKER_DB", url)
+    w = World(isolated, url, CliRunner())
     db = Database(w.db_url)
     run_upgrade(db, "0001")
     fill_first_revision(db)

@@ -36,6 +36,7 @@ def test_rollups_match_live_after_any_sequence(sqlite_world, ops):
         if p.exists():
             os.remove(p)
     ctx = Context.load()
+    ctx.create = True
     tasks.add_unit(ctx, "区卫生健康局")
     top = tasks.add_task(ctx, "医院做强", unit="区卫生健康局", due=ctx.today.replace(month=12, day=31))
     kids = [top]

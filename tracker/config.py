@@ -16,6 +16,7 @@ from tracker.errors import ConfigError
 DEFAULTS: dict[str, dict[str, Any]] = {
     "database": {"url": "sqlite:///db/tracker.db", "busy_timeout": 30, "backup_dir": "db/backups"},
     "general": {"timezone": "Asia/Shanghai"},
+    "user": {"name": ""},
     "status": {"yellow_band": 10, "red_band": 30, "due_soon_days": 14, "on_pace_tolerance": 5},
     "report": {"reports_dir": "reports", "basic_done_percent": 80, "report_day": "fri", "stale_days": 14,
                "issuer": ""},
@@ -31,6 +32,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 # Keys whose values are paths, resolved against the config file's directory.
 PATH_KEYS = {("database", "backup_dir"), ("report", "reports_dir")}
 REQUIRED = {("database", "url")}
+MAY_BE_EMPTY = {("user", "name"), ("report", "issuer")}
 CHANNEL_KEYS = {"name": str, "url": str, "units": list, "mention": list}
 
 
@@ -109,7 +111,7 @@ def _check_value(section: str, key: str, value: Any, default: Any, where: str) -
         if value < 0:
             raise ConfigError(f"配置项 {name} 不能为负数，文件：{where}")
     elif isinstance(default, str):
-        if not isinstance(value, str) or (default and not value.strip()):  # "" by default: may stay empty
+        if not isinstance(value, str) or (not value.strip() and (section, key) not in MAY_BE_EMPTY):
             raise ConfigError(f"配置项 {name} 应为非空字符串，文件：{where}")
     elif isinstance(default, list) and not isinstance(value, list):
         raise ConfigError(f"配置项 {name} 应为列表，文件：{where}")

@@ -38,6 +38,10 @@ class Context:
     today: date
     _db: Database | None = field(default=None, repr=False)
     migrated_copy: str | None = None
+    # Only the commands that create a database (init, plan import) set this; every other command
+    # refuses a missing or uninitialised database instead of making an empty one by accident.
+    create: bool = False
+    db_from_config: bool = True  # the configured location (its folder may be made), not --db/TRACKER_DB
 
     @classmethod
     def load(cls, config_path: str | None = None, db: str | None = None, today: str | None = None) -> Context:
@@ -49,19 +53,23 @@ class Context:
             day = parse_day(day_text, "今天的日期（--today / TRACKER_TODAY）")
         else:
             day = datetime.now(ZoneInfo(config.timezone)).date()
-        return cls(config=config, db_url=db_url, today=day)
+        return cls(config=config, db_url=db_url, today=day, db_from_config=not url)
 
     @property
     def db(self) -> Database:
         """The database, its schema brought to head on first use."""
         if self._db is None:
             db = Database(self.db_url, busy_timeout=float(self.config.get("database", "busy_timeout")))
+            db.check_ready(create=self.create, make_folder=self.create and self.db_from_config)
             self.migrated_copy = db.ensure_schema()
             self._db = db
         return self._db
 
     def database_unmigrated(self) -> Database:
-        return Database(self.db_url, busy_timeout=float(self.config.get("database", "busy_timeout")))
+        """The database as it is (schema not brought to head), refused when missing or foreign."""
+        db = Database(self.db_url, busy_timeout=float(self.config.get("database", "busy_timeout")))
+        db.check_ready(create=False)
+        return db
 
     @property
     def rules(self) -> Rules:
@@ -71,9 +79,14 @@ class Context:
         """Wall-clock time in the configured zone (naive, for storage)."""
         return datetime.now(ZoneInfo(self.config.timezone)).replace(tzinfo=None)
 
-    @staticmethod
-    def default_author() -> str:
-        return os.environ.get("TRACKER_USER") or _login_name()
+    def default_author(self) -> str:
+        """Who is at the keyboard: TRACKER_USER, then [user] name in config.toml, then the login name."""
+        return (os.environ.get("TRACKER_USER") or "").strip() or str(self.config.get("user", "name")).strip() \
+            or _login_name()
+
+    def current_user(self, given: str | None = None) -> str:
+        """``--by`` when given, else the default author."""
+        return (given or "").strip() or self.default_author()
 
     def close(self) -> None:
         if self._db is not None:

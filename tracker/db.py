@@ -8,6 +8,7 @@ ISO strings on both databases, so the rest of the code sees one shape.
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import sqlite3
 import time
@@ -19,6 +20,8 @@ from typing import Any, TypeVar
 from tracker.errors import TrackerError
 
 T = TypeVar("T")
+CREATE_HINT = ("新建数据库：tracker init（或 tracker plan import 计划文件）；"
+               "使用已有数据库：--db 路径，或 export TRACKER_DB=路径")
 DATETIME_FMT = "%Y-%m-%d %H:%M:%S.%f"
 
 
@@ -194,11 +197,12 @@ class Database:
     def conn(self) -> Connection:
         """The shared connection of this process (opened lazily)."""
         if self._conn is None:
-            if self.is_sqlite:
-                Path(self.sqlite_path).parent.mkdir(parents=True, exist_ok=True)
             try:
                 self._conn = Connection(self)
             except sqlite3.Error as exc:
+                if "unable to open" in str(exc):
+                    raise TrackerError(f"无法打开数据库文件：{self.sqlite_path}"
+                                       "（路径无效，或所在文件夹不可写）") from None
                 raise TrackerError(f"无法打开数据库 {self.sqlite_path}：{exc}") from None
             except Exception as exc:
                 if type(exc).__name__ == "OperationalError":
@@ -235,6 +239,96 @@ class Database:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+    # -- existence -----------------------------------------------------------------------
+    def check_ready(self, create: bool = False, make_folder: bool = False) -> None:
+        """Refuse to use a database that is not there or not ours, before anything is written.
+
+        A missing SQLite file is created only with ``create`` (``init``, ``plan import``) and only
+        in an existing, writable folder (``make_folder``: the configured default location may be
+        made). An empty file, a file that is not SQLite, or a database holding tables of some
+        other program is never touched. Without ``create`` a database without schema is refused.
+        """
+        if self.is_sqlite:
+            self._check_sqlite_file(create, make_folder)
+        if self.current_revision() is not None:
+            return
+        foreign = self.foreign_tables()
+        if foreign:
+            shown = "、".join(foreign[:5]) + ("……" if len(foreign) > 5 else "")
+            raise TrackerError(f"这不是 tracker 的数据库（其中已有其他表：{shown}），不会改动它：{self.where}\n"
+                               "请用 --db 或 TRACKER_DB 指向 tracker 的数据库，或换一个新文件。")
+        if not create:
+            raise TrackerError(f"数据库尚未初始化：{self.where}\n{CREATE_HINT}")
+
+    @property
+    def where(self) -> str:
+        return self.sqlite_path if self.is_sqlite else redact_url(self.url)
+
+    def _check_sqlite_file(self, create: bool, make_folder: bool) -> None:
+        p = Path(self.sqlite_path)
+        if p.exists():
+            if p.is_dir():
+                raise TrackerError(f"数据库路径是一个文件夹，不是文件：{p}")
+            try:
+                with open(p, "rb") as f:
+                    head = f.read(16)
+            except OSError as exc:
+                raise TrackerError(f"无法读取数据库文件：{p}（{exc.strerror}）") from None
+            if not head:
+                raise TrackerError(f"数据库文件是空文件，不是 tracker 的数据库：{p}\n"
+                                   "为避免误覆盖，不会使用它。请删除该文件后运行 tracker init，或换一个路径。")
+            if head != b"SQLite format 3\x00":
+                raise TrackerError(f"这不是 SQLite 数据库文件，不会改动它：{p}\n"
+                                   "请用 --db 或 TRACKER_DB 指向 tracker 的数据库。")
+            self._check_sqlite_tables(p)
+            return
+        if not create:
+            raise TrackerError(f"数据库不存在：{p}\n{CREATE_HINT}")
+        folder = p.parent
+        if not folder.exists():
+            if not make_folder:
+                raise TrackerError(f"数据库所在的文件夹不存在：{folder}\n"
+                                   f"请先创建该文件夹（mkdir -p {folder}），或换一个路径。")
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise TrackerError(f"无法创建数据库文件夹：{folder}（{exc.strerror}）") from None
+        if not folder.is_dir():
+            raise TrackerError(f"数据库所在的路径不是文件夹：{folder}")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise TrackerError(f"没有权限在此文件夹中创建数据库：{folder}\n请换一个可写的路径。")
+
+    @staticmethod
+    def _check_sqlite_tables(p: Path) -> None:
+        """Look at an existing SQLite file read-only: opening it normally would switch it to WAL."""
+        try:
+            ro = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                names = [r[0] for r in ro.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            finally:
+                ro.close()
+        except sqlite3.Error as exc:
+            raise TrackerError(f"无法读取数据库文件：{p}（{exc}）") from None
+        if names and "alembic_version" not in names:
+            shown = "、".join(names[:5]) + ("……" if len(names) > 5 else "")
+            raise TrackerError(f"这不是 tracker 的数据库（其中已有其他表：{shown}），不会改动它：{p}\n"
+                               "请用 --db 或 TRACKER_DB 指向 tracker 的数据库，或换一个新文件。")
+
+    def foreign_tables(self) -> list[str]:
+        """Tables of a database without tracker's alembic stamp (not SQLite's own)."""
+        c = self.conn
+        try:
+            if self.is_sqlite:
+                rows = c.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                               "ORDER BY name")
+            else:
+                rows = c.query("SELECT table_name AS name FROM information_schema.tables "
+                               "WHERE table_schema = current_schema() ORDER BY table_name")
+            return [str(r["name"]) for r in rows]
+        finally:
+            c.end_read()
 
     # -- schema --------------------------------------------------------------------------
     def current_revision(self) -> str | None:

@@ -22,6 +22,16 @@ class Unit(SQLModel, table=True):
     created_at: datetime
 
 
+class UnitAlias(SQLModel, table=True):
+    """Another name a unit goes by (县水利局 for 水利局), kept when units are merged or renamed."""
+
+    __tablename__ = "unit_alias"
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    name: str = Field(index=True, unique=True)
+    created_at: datetime
+
+
 class Plan(SQLModel, table=True):
     """One imported or hand-made plan of one unit for one period."""
 
@@ -66,6 +76,10 @@ class Task(SQLModel, table=True):
     completion: float | None = None
     open_target_due: date | None = None  # earliest deadline of a target not yet met
     targets_deadline: date | None = None  # latest deadline among the targets
+    hold_until: date | None = None  # a level target must hold until this day (not done before)
+    hold_state: int | None = None  # 0 latest reading below the level, 1 held now but not always, 2 always held
+    cancelled_on: date | None = None  # 撤销/调整: kept, counted apart
+    cancel_reason: str | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -91,6 +105,14 @@ class Target(SQLModel, table=True):
     quote: str | None = None
     start_source: str | None = None  # 据上半年总结 when the start value was read from the summary part
     start_quote: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    rule: str | None = Field(default="cumulative", sa_column_kwargs={"server_default": "cumulative"})
+    every: str | None = None  # recurring targets: year | quarter | month
+    # Derived from the log according to the rule, kept in step with it:
+    periods_met: int | None = None  # recurring: periods whose obligation is met
+    periods_total: int | None = None  # recurring: periods of the plan
+    next_due: date | None = None  # recurring: end of the earliest period not met
+    met_on: date | None = None  # the day the target was met (milestones, cumulative)
+    held: int | None = None  # level: like task.hold_state
 
 
 class ProgressUpdate(SQLModel, table=True):
@@ -102,6 +124,7 @@ class ProgressUpdate(SQLModel, table=True):
         Index("ix_progress_happened", "happened_on"),
         Index("ix_progress_target", "target_id"),
         Index("ix_progress_retracts", "retracts_id"),
+        Index("ix_progress_undoes", "undoes_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id")
@@ -114,6 +137,9 @@ class ProgressUpdate(SQLModel, table=True):
     happened_on: date
     recorded_at: datetime
     retracts_id: int | None = Field(default=None, foreign_key="progress_update.id")
+    correction: int | None = None  # 1: recorded as a correction (--correct / --yes)
+    changes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # edits: JSON old/new
+    undoes_id: int | None = None  # the entry this undo (or redo) undid
 
 
 class Outbox(SQLModel, table=True):

@@ -276,14 +276,35 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def setup_logging(level: int = logging.INFO, quiet_apprise: bool = True) -> None:
-    """Log to stderr with secrets redacted (the daemon, and CLI commands that send)."""
+class ZonedFormatter(logging.Formatter):
+    """Log times in the configured time zone (not the machine's), with the offset shown."""
+
+    def __init__(self, fmt: str, timezone: str | None = None):
+        super().__init__(fmt)
+        self.zone = timezone
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        tz = ZoneInfo(self.zone) if self.zone else None
+        when = datetime.fromtimestamp(record.created, tz).astimezone(tz)
+        return when.strftime(datefmt or "%Y-%m-%d %H:%M:%S%z")
+
+
+def setup_logging(level: int = logging.INFO, quiet_apprise: bool = True, timezone: str | None = None) -> None:
+    """Log to stderr with secrets redacted (the daemon, and CLI commands that send), with times
+    in ``timezone`` (the configured [general] timezone)."""
     _guard_apprise_logger(quiet_apprise)
     root = logging.getLogger()
-    if not any(getattr(h, "_tracker", False) for h in root.handlers):
+    fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    mine = [h for h in root.handlers if getattr(h, "_tracker", False)]
+    for h in mine:
+        h.setFormatter(ZonedFormatter(fmt, timezone))
+    if not mine:
         h = _StderrHandler()
         h._tracker = True  # type: ignore[attr-defined]
-        h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        h.setFormatter(ZonedFormatter(fmt, timezone))
         h.addFilter(RedactFilter())
         root.addHandler(h)
     root.setLevel(level)
@@ -717,8 +738,8 @@ def send(ctx: Context, job: str, channel: str | None = None, dry_run: bool = Fal
         if not (dry_run and channel is None and not ctx.config.get("notify", "channels")):
             raise
         chans = [Channel(PREVIEW, "")]
-    if not dry_run:
-        check_channels(ctx, chans)
+    if not (len(chans) == 1 and chans[0].name == PREVIEW):
+        check_channels(ctx, chans)  # a dry run checks the URLs as a real send would
     built = build(ctx, job, chans)
     period = period_of(job, ctx.today)
     results = []

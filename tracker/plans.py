@@ -19,7 +19,7 @@ from tracker import store
 from tracker.context import Context
 from tracker.db import Connection
 from tracker.errors import InputError, NotFoundError
-from tracker.tasks import NewTarget, new_target_from_spec, refresh_plan_rollups
+from tracker.tasks import NewTarget, new_target_from_spec, recompute, refresh_plan_rollups
 
 SIMILAR = 0.8  # difflib ratio above which two item texts are the same item, revised
 
@@ -41,6 +41,7 @@ class UnitChange:
     new_plan: bool = False
     same_file: bool = False
     baselines: list[dict[str, Any]] = field(default_factory=list)  # read from the summary part (issue 13)
+    details: dict[str, list[str]] = field(default_factory=dict)  # task → what changed, field by field
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +51,7 @@ class UnitChange:
             "created": self.created, "updated": self.updated, "vanished": self.vanished,
             "revived": self.revived, "unchanged": self.unchanged, "targets": self.targets,
             "baselines": self.baselines,
+            "details": self.details,
         }
 
 
@@ -133,16 +135,28 @@ def _targets_of(item: Any) -> list[NewTarget]:
 def _target_key(t: dict[str, Any] | NewTarget) -> tuple[Any, ...]:
     if isinstance(t, NewTarget):
         return (t.kind, t.quote, t.value, t.min_value, t.max_value, t.comparator, t.measure,
-                t.deadline.isoformat() if t.deadline else None, t.commitment, t.subject)
+                t.deadline.isoformat() if t.deadline else None, t.commitment, t.subject, t.rule, t.every)
     return (t["kind"], t["quote"], t["value"], t["min_value"], t["max_value"], t["comparator"], t["measure"],
-            t["deadline"], t["commitment"], t["subject"])
+            t["deadline"], t["commitment"], t["subject"], t.get("rule") or "cumulative", t.get("every"))
 
 
-def _sync_targets(c: Connection, task_id: int, wanted: list[NewTarget]) -> bool:
-    """Make a task's targets those of the document; targets with logged progress are kept."""
+def _goal(t: dict[str, Any] | NewTarget) -> str:
+    from tracker.tasks import target_goal_text
+
+    if isinstance(t, NewTarget):
+        t = {"kind": t.kind, "value": t.value, "min_value": t.min_value, "max_value": t.max_value,
+             "comparator": t.comparator, "measure": t.measure,
+             "deadline": t.deadline.isoformat() if t.deadline else None}
+    return target_goal_text(t)
+
+
+def _sync_targets(c: Connection, task_id: int, wanted: list[NewTarget]) -> list[str]:
+    """Make a task's targets those of the document; targets with logged progress are kept.
+    Returns what changed, field by field (指标“社康机构”：14家 → 16家), empty when nothing did."""
     have = store.targets_of(c, task_id)
     if [_target_key(t) for t in have] == [_target_key(t) for t in wanted]:
-        return False
+        return []
+    said: list[str] = []
     used: set[int] = set()
     for pos, w in enumerate(wanted):
         match = next((h for h in have if h["id"] not in used and h["kind"] == w.kind and h["quote"] == w.quote), None)
@@ -151,19 +165,34 @@ def _sync_targets(c: Connection, task_id: int, wanted: list[NewTarget]) -> bool:
                           and h["measure"] == w.measure and h["subject"] == w.subject), None)
         values = dict(position=pos, kind=w.kind, value=w.value, min_value=w.min_value, max_value=w.max_value,
                       comparator=w.comparator, measure=w.measure, subject=w.subject, commitment=w.commitment,
-                      deadline=w.deadline, quote=w.quote)
+                      deadline=w.deadline, quote=w.quote, rule=w.rule, every=w.every)
+        name = f"指标“{w.subject or w.quote}”"
         if match is not None:
             used.add(int(match["id"]))
             store.update_target(c, int(match["id"]), **values)
+            if _goal(match) != _goal(w):
+                said.append(f"{name}：{_goal(match)} → {_goal(w)}")
+            new_due = w.deadline.isoformat() if w.deadline else None
+            if match["deadline"] != new_due and w.kind != "deadline":
+                said.append(f"{name}时限：{match['deadline'] or '（无）'} → {new_due or '（无）'}")
+            if (match.get("rule") or "cumulative") != w.rule:
+                from tracker.extract.kinds import describe
+
+                said.append(f"{name}类型：{describe(match.get('rule'), match.get('every'))} → {describe(w.rule, w.every)}")
         else:
             store.insert_target(c, task_id=task_id, start_value=None, current_value=None, **values)
+            said.append(f"新增{name}：{_goal(w)}")
     stale = [h for h in have if h["id"] not in used]
     if stale:
         store.delete_targets_without_progress(c, task_id)
+        kept = {int(t["id"]) for t in store.targets_of(c, task_id)}
+        for h in stale:
+            said.append(f"{'保留（已有进展）' if int(h['id']) in kept else '删除'}指标“{h['subject'] or h['quote']}”："
+                        f"{_goal(h)}")
         # Those still there carry progress: keep them, after the document's own.
         for i, h in enumerate(t for t in store.targets_of(c, task_id) if t["id"] in {s["id"] for s in stale}):
             store.update_target(c, int(h["id"]), position=len(wanted) + i)
-    return True
+    return said or ["指标原文有修改"]
 
 
 def _match(item: Any, candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -212,6 +241,7 @@ def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str,
     for t in existing:
         by_parent.setdefault(t["parent_id"], []).append(t)
     new_targets: list[dict[str, Any]] = []  # inserted in one call once all new tasks have ids
+    log_rows: list[tuple[int, str]] = []  # (task, what the revision changed) for the change log
     for item, parent, pos in _flatten(up.items):
         parent_id = id_of[id(parent)] if parent is not None else None
         name = f"{item.label}{item.title}"
@@ -229,7 +259,7 @@ def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str,
                 {"task_id": tid, "position": i, "kind": t.kind, "value": t.value, "min_value": t.min_value,
                  "max_value": t.max_value, "comparator": t.comparator, "measure": t.measure, "subject": t.subject,
                  "commitment": t.commitment, "deadline": t.deadline, "start_value": None, "current_value": None,
-                 "quote": t.quote}
+                 "quote": t.quote, "rule": t.rule, "every": t.every}
                 for i, t in enumerate(wanted))
             change.created.append(name)
             id_of[id(item)] = tid
@@ -242,20 +272,39 @@ def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str,
         if match["vanished_at"] is not None:
             fields["vanished_at"] = None
             change.revived.append(name)
-        targets_changed = _sync_targets(c, tid, wanted)
+        target_said = _sync_targets(c, tid, wanted)
+        if target_said and match["last_update_on"] is not None:
+            recompute(c, tid)  # a target's rule or period may have changed what its log means
         if fields:
             store.update_task(c, tid, updated_at=now, **fields)
-        if (set(fields) - {"position", "vanished_at"}) or targets_changed:
+        said = [f"{label}：{match[k]} → {fields[k]}" for k, label in (("label", "编号"), ("title", "标题"))
+                if k in fields]
+        if "text" in fields:
+            said.append("正文有修改")
+        said += target_said
+        if (set(fields) - {"position", "vanished_at"}) or target_said:
             change.updated.append(name)
+            change.details[name] = said
+            log_rows.append((tid, "；".join(said)))
         elif "vanished_at" not in fields:
             change.unchanged += 1
+        if "vanished_at" in fields:
+            log_rows.append((tid, "再次导入时恢复"))
     store.insert_targets(c, new_targets)
+    for tid in sorted({int(t["task_id"]) for t in new_targets if t["rule"] in ("recurring", "level")}):
+        recompute(c, tid)  # their periods (and the level's end) are known before any progress
     if baselines != "off":
         change.baselines = _baselines(c, up, id_of, apply=baselines == "apply")
     for old in existing:
         if old["id"] not in claimed and old["vanished_at"] is None:
             store.update_task(c, int(old["id"]), vanished_at=now, updated_at=now)
             change.vanished.append(f"{old['label']}{old['title']}")
+            log_rows.append((int(old["id"]), "修订稿中已没有此条目（标记为已消失，进展保留）"))
+    source_name = Path(source).name
+    for tid, note in log_rows:
+        store.insert_progress(c, task_id=tid, target_id=None, action="import", value=None, percent=None,
+                              note=f"导入 {source_name}：{note}", author=ctx.current_user(None), happened_on=ctx.today,
+                              recorded_at=now, retracts_id=None)
     if not change.same_file or change.created or change.updated or change.vanished or change.revived:
         refresh_plan_rollups(c, plan_id, ctx.today, ctx.rules)
     if plan is not None and (plan["source_sha256"] != sha or plan["source_path"] != source):
@@ -327,6 +376,45 @@ def import_file(
         return ctx.db.write(run)
     except _DryRun as dry:
         return dry.result
+
+
+@dataclass
+class RemoveResult:
+    plan: dict[str, Any]
+    removed: dict[str, int]
+    backup: str | None
+
+
+def remove_plan(ctx: Context, plan_id: int, force: bool = False, backed_up: bool = False) -> RemoveResult:
+    """Remove an imported plan with its tasks and targets. A plan with logged progress is refused
+    unless ``force``; then the SQLite database is copied aside first (PostgreSQL: the caller says
+    it is backed up with ``backed_up``)."""
+
+    def check(c: Connection) -> tuple[dict[str, Any], int]:
+        plan = store.plan(c, plan_id)
+        if plan is None:
+            raise NotFoundError(f"计划不存在：编号 {plan_id}（可用 tracker plan list 查看）")
+        return plan, store.plan_progress_count(c, plan_id)
+
+    plan, progress = ctx.db.read(check)
+    copy = None
+    if progress:
+        if not force:
+            raise InputError(f"计划 #{plan_id}（{plan['unit']}《{plan['title']}》）已有 {progress} 条进展记录，未删除。"
+                             "确需删除（进展记录一并删除），请加 --force：删除前会先备份数据库。")
+        if ctx.db.is_sqlite:
+            import time
+
+            folder = ctx.config.path_of("database", "backup_dir")
+            copy = str(ctx.db.backup(folder / f"before-plan-remove-{plan_id}-{time.strftime('%Y%m%d-%H%M%S')}.db"))
+        elif not backed_up:
+            raise InputError("PostgreSQL 数据库请先用 pg_dump 备份，再加 --force --backed-up 删除此计划")
+
+    def run(c: Connection) -> dict[str, int]:
+        check(c)
+        return store.delete_plan(c, plan_id)
+
+    return RemoveResult(plan=plan, removed=ctx.db.write(run), backup=copy)
 
 
 def list_plans(ctx: Context) -> list[dict[str, Any]]:

@@ -39,7 +39,8 @@ def now(timezone: str) -> datetime:
 
 JOB_FUNC = "tracker.scheduler:scheduled_run"
 JOBS = notify.JOBS
-JOB_NAMES = {"overdue": "逾期提醒（工作日上午）", "weekly": "每周汇总（周五下午）"}
+JOB_TITLES = {"overdue": "逾期提醒", "weekly": "每周汇总"}
+DAY_ZH = {"mon": "周一", "tue": "周二", "wed": "周三", "thu": "周四", "fri": "周五", "sat": "周六", "sun": "周日"}
 TABLE = "apscheduler_jobs"
 OFF = {"off", "none", "disabled", "关闭", "停用"}
 CRON_DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -65,6 +66,32 @@ def is_workday(day: date) -> bool:
             log.warning("chinesecalendar 没有 %d 年的节假日数据：按周一至周五为工作日处理"
                         "（请升级 chinesecalendar：pip install -U chinesecalendar）", day.year)
         return day.weekday() < 5
+
+
+def job_name(name: str, cron: str, workdays_only: bool = False) -> str:
+    """A job's name as the configured schedule says it, e.g. 逾期提醒（周一至周五 09:00，仅工作日）."""
+    title = JOB_TITLES.get(name, name)
+    fields = cron.split()
+    if len(fields) != 5:
+        return f"{title}（{cron}）"
+    minute, hour, dom, month, dow = fields
+    try:
+        days_text = _dow_names(dow)
+    except ValueError:
+        days_text = dow
+    order = list(DAY_ZH)
+    days = sorted(_expand_days(days_text), key=order.index) if days_text != "*" else []
+    if not days or len(days) == 7:
+        when = "每天"
+    elif len(days) > 2 and order.index(days[-1]) - order.index(days[0]) == len(days) - 1:
+        when = f"{DAY_ZH[days[0]]}至{DAY_ZH[days[-1]]}"
+    else:
+        when = "、".join(DAY_ZH[d] for d in days)
+    if dom != "*" or month != "*":
+        when = f"{'每月' if month == '*' else month + '月'}{dom + '日' if dom != '*' else ''} {when}".strip()
+    at = f"{int(hour):02d}:{int(minute):02d}" if hour.isdigit() and minute.isdigit() else f"{hour}时{minute}分"
+    extra = "，仅工作日" if workdays_only else ""
+    return f"{title}（{when} {at}{extra}）"
 
 
 # -- triggers ----------------------------------------------------------------------------------
@@ -257,7 +284,8 @@ def sync_jobs(sched: Any, ctx: Context) -> list[str]:
         if existing is not None and existing.next_run_time is not None and existing.next_run_time <= current:
             extra["next_run_time"] = existing.next_run_time
             log.info("任务 %s 在停机期间错过了 %s 的运行：将补发一次", spec.name, existing.next_run_time)
-        sched.add_job(JOB_FUNC, trigger=spec.trigger, args=[spec.name], id=spec.name, name=JOB_NAMES[spec.name],
+        sched.add_job(JOB_FUNC, trigger=spec.trigger, args=[spec.name], id=spec.name,
+                      name=job_name(spec.name, spec.cron, bool(ctx.config.get("schedule", "workdays_only"))),
                       replace_existing=True, coalesce=True, misfire_grace_time=grace, max_instances=1, **extra)
         active.append(spec.name)
     for job in sched.get_jobs():
@@ -292,7 +320,7 @@ def start(ctx: Context, opts: dict[str, str | None] | None = None, listener: Any
 
 def run_daemon(ctx: Context, opts: dict[str, str | None]) -> None:
     """`tracker scheduler run`: run in the foreground until SIGINT or SIGTERM."""
-    notify.setup_logging(logging.INFO)
+    notify.setup_logging(logging.INFO, timezone=ctx.config.timezone)
     job_specs(ctx)  # a bad cron line stops here (exit code 2), before anything is stored
     try:
         notify.check_channels(ctx, notify.channels(ctx))  # a bad channel URL stops here too
@@ -354,7 +382,7 @@ def list_jobs(ctx: Context, count: int = 3) -> list[JobInfo]:
     out = []
     for spec in specs:
         ts = stored.get(spec.name)
-        out.append(JobInfo(spec.name, JOB_NAMES[spec.name], spec.cron, spec.enabled,
+        out.append(JobInfo(spec.name, job_name(spec.name, spec.cron, workdays), spec.cron, spec.enabled,
                            datetime.fromtimestamp(float(ts), tz) if ts is not None else None,
                            next_runs(spec, current, workdays, count)))
     return out

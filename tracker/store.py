@@ -13,32 +13,74 @@ from tracker.db import Connection
 TASK_COLUMNS = """
     k.id, k.plan_id, k.unit_id, k.parent_id, k.position, k.label, k.title, k.text, k.owner,
     k.start_date, k.deadline, k.percent, k.done_on, k.last_update_on, k.vanished_at,
-    k.completion, k.open_target_due, k.targets_deadline,
-    k.created_at, k.updated_at, u.name AS unit, p.period_start, p.period_end, p.title AS plan_title
+    k.completion, k.open_target_due, k.targets_deadline, k.hold_until, k.hold_state, k.cancelled_on,
+    k.cancel_reason, k.created_at, k.updated_at, u.name AS unit, p.period_start, p.period_end, p.title AS plan_title
 """
 TASK_FROM = "task k JOIN unit u ON u.id = k.unit_id LEFT JOIN plan p ON p.id = k.plan_id"
 # What status computation needs, without the long text columns (board, reports' counts).
 TASK_COLUMNS_LIGHT = """
     k.id, k.plan_id, k.unit_id, k.parent_id, k.position, k.label, k.title, '' AS text, k.owner,
     k.start_date, k.deadline, k.percent, k.done_on, k.last_update_on, k.vanished_at,
-    k.completion, k.open_target_due, k.targets_deadline,
-    k.created_at, k.updated_at, u.name AS unit, p.period_start, p.period_end, p.title AS plan_title
+    k.completion, k.open_target_due, k.targets_deadline, k.hold_until, k.hold_state, k.cancelled_on,
+    k.cancel_reason, k.created_at, k.updated_at, u.name AS unit, p.period_start, p.period_end, p.title AS plan_title
 """
-TARGET_COLUMNS_LIGHT = """
+# The rule of a target and what its rule derives from the log (see tasks.derive_targets).
+TARGET_RULE_COLUMNS = "coalesce(t.rule, 'cumulative') AS rule, t.every, t.periods_met, t.periods_total, " \
+    "t.next_due, t.met_on, t.held"
+TARGET_COLUMNS_LIGHT = f"""
     t.id, t.task_id, t.position, t.kind, t.value, t.min_value, t.max_value, t.comparator,
     t.measure, NULL AS subject, t.commitment, t.deadline, t.start_value, t.current_value, NULL AS quote,
-    t.start_source, NULL AS start_quote
+    t.start_source, NULL AS start_quote,
+    {TARGET_RULE_COLUMNS}
 """
-TARGET_COLUMNS = """
+TARGET_COLUMNS = f"""
     t.id, t.task_id, t.position, t.kind, t.value, t.min_value, t.max_value, t.comparator,
     t.measure, t.subject, t.commitment, t.deadline, t.start_value, t.current_value, t.quote,
-    t.start_source, t.start_quote
+    t.start_source, t.start_quote,
+    {TARGET_RULE_COLUMNS}
 """
 
 
 # -- units ---------------------------------------------------------------------------------
 def unit_by_name(c: Connection, name: str) -> dict[str, Any] | None:
-    return c.one("SELECT id, name, contact FROM unit WHERE name = :name", name=name)
+    """The unit of this name or alias (水利局 for 县水利局 once merged or renamed)."""
+    row = c.one("SELECT id, name, contact FROM unit WHERE name = :name", name=name)
+    if row is None:
+        row = c.one("SELECT u.id, u.name, u.contact FROM unit_alias a JOIN unit u ON u.id = a.unit_id "
+                    "WHERE a.name = :name", name=name)
+    return row
+
+
+def units_with_prefix(c: Connection, prefix: str) -> list[dict[str, Any]]:
+    """Units whose name (or an alias) starts with ``prefix``."""
+    like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return c.query(
+        "SELECT DISTINCT u.id, u.name, u.contact FROM unit u LEFT JOIN unit_alias a ON a.unit_id = u.id "
+        "WHERE u.name LIKE :like ESCAPE '\\' OR a.name LIKE :like ESCAPE '\\' ORDER BY u.id", like=like)
+
+
+def unit_aliases(c: Connection, unit_id: int) -> list[str]:
+    return [str(r["name"]) for r in c.query("SELECT name FROM unit_alias WHERE unit_id = :u ORDER BY id", u=unit_id)]
+
+
+def insert_alias(c: Connection, unit_id: int, name: str, created_at: Any) -> None:
+    c.execute("DELETE FROM unit_alias WHERE name = :n", n=name)
+    c.execute("INSERT INTO unit_alias (unit_id, name, created_at) VALUES (:u, :n, :t)", u=unit_id, n=name,
+              t=created_at)
+
+
+def rename_unit(c: Connection, unit_id: int, name: str) -> None:
+    c.execute("DELETE FROM unit_alias WHERE name = :n", n=name)
+    c.execute("UPDATE unit SET name = :n WHERE id = :id", n=name, id=unit_id)
+
+
+def move_unit(c: Connection, from_id: int, into_id: int) -> dict[str, int]:
+    """Everything of one unit moved to another (tasks, plans, aliases); the emptied unit removed."""
+    moved = {"tasks": c.execute("UPDATE task SET unit_id = :i WHERE unit_id = :f", i=into_id, f=from_id),
+             "plans": c.execute("UPDATE plan SET unit_id = :i WHERE unit_id = :f", i=into_id, f=from_id)}
+    c.execute("UPDATE unit_alias SET unit_id = :i WHERE unit_id = :f", i=into_id, f=from_id)
+    c.execute("DELETE FROM unit WHERE id = :f", f=from_id)
+    return moved
 
 
 def units(c: Connection) -> list[dict[str, Any]]:
@@ -95,7 +137,7 @@ def _task_filter(
 ) -> tuple[str, dict[str, Any]]:
     where, params = [], {}
     if not include_vanished:
-        where.append("k.vanished_at IS NULL")
+        where.append("k.vanished_at IS NULL AND k.cancelled_on IS NULL")
     if unit_id is not None:
         where.append("k.unit_id = :unit_id")
         params["unit_id"] = unit_id
@@ -129,13 +171,15 @@ def top_level_rollups(c: Connection) -> list[dict[str, Any]]:
     """What the board needs of each current top-level task: its stored rollups and dates."""
     return c.query(
         "SELECT k.id, k.parent_id, k.start_date, k.deadline, k.done_on, k.completion, k.open_target_due, "
-        "k.targets_deadline, k.created_at, u.name AS unit, p.period_start, p.period_end "
-        f"FROM {TASK_FROM} WHERE k.parent_id IS NULL AND k.vanished_at IS NULL"
+        "k.targets_deadline, k.hold_until, k.hold_state, k.cancelled_on, k.created_at, u.name AS unit, "
+        "p.period_start, p.period_end "
+        f"FROM {TASK_FROM} WHERE k.parent_id IS NULL AND k.vanished_at IS NULL AND k.cancelled_on IS NULL"
     )
 
 
 # A current task whose parent is current too: a sub-item (``tracker.counting``); the others are items.
-_UNDER_CURRENT = "EXISTS (SELECT 1 FROM task q WHERE q.id = k.parent_id AND q.vanished_at IS NULL)"
+_UNDER_CURRENT = ("EXISTS (SELECT 1 FROM task q WHERE q.id = k.parent_id AND q.vanished_at IS NULL "
+                  "AND q.cancelled_on IS NULL)")
 
 
 def item_rollups(c: Connection) -> list[dict[str, Any]]:
@@ -144,7 +188,8 @@ def item_rollups(c: Connection) -> list[dict[str, Any]]:
     return c.query(
         "SELECT k.id, k.parent_id, k.start_date, k.deadline, k.done_on, k.completion, k.open_target_due, "
         "k.targets_deadline, k.created_at, u.name AS unit, p.period_start, p.period_end "
-        f"FROM {TASK_FROM} WHERE k.vanished_at IS NULL AND (k.parent_id IS NULL OR NOT {_UNDER_CURRENT})"
+        f"FROM {TASK_FROM} WHERE k.vanished_at IS NULL AND k.cancelled_on IS NULL "
+        f"AND (k.parent_id IS NULL OR NOT {_UNDER_CURRENT})"
     )
 
 
@@ -152,7 +197,8 @@ def sub_item_counts(c: Connection) -> dict[str, int]:
     """Per unit, its current sub-items (counted under their items, not beside them)."""
     rows = c.query(
         "SELECT u.name AS unit, count(*) AS n FROM task k JOIN unit u ON u.id = k.unit_id "
-        f"WHERE k.vanished_at IS NULL AND k.parent_id IS NOT NULL AND {_UNDER_CURRENT} GROUP BY u.name"
+        f"WHERE k.vanished_at IS NULL AND k.cancelled_on IS NULL AND k.parent_id IS NOT NULL AND {_UNDER_CURRENT} "
+        "GROUP BY u.name"
     )
     return {str(r["unit"]): int(r["n"]) for r in rows}
 
@@ -215,23 +261,29 @@ def ancestor_ids(c: Connection, task_id: int) -> list[int]:
 
 
 def rollup_inputs(c: Connection, task_id: int) -> dict[str, Any] | None:
-    return c.one("SELECT id, percent, done_on FROM task WHERE id = :id" + c.for_update, id=task_id)
+    return c.one("SELECT id, percent, done_on, cancelled_on FROM task WHERE id = :id" + c.for_update, id=task_id)
 
 
 def child_rollups(c: Connection, task_id: int) -> list[dict[str, Any]]:
     """A task's current (not vanished) children with their stored completion."""
-    return c.query("SELECT id, completion FROM task WHERE parent_id = :id AND vanished_at IS NULL ORDER BY id",
-                   id=task_id)
+    return c.query("SELECT id, completion FROM task WHERE parent_id = :id AND vanished_at IS NULL "
+                   "AND cancelled_on IS NULL ORDER BY id", id=task_id)
 
 
-def set_rollup(c: Connection, task_id: int, completion: float, open_target_due: Any, targets_deadline: Any) -> None:
-    c.execute("UPDATE task SET completion = :c, open_target_due = :o, targets_deadline = :d WHERE id = :id",
-              c=completion, o=open_target_due, d=targets_deadline, id=task_id)
+_SET_ROLLUP = ("UPDATE task SET completion = :c, open_target_due = :o, targets_deadline = :d, hold_until = :h, "
+               "hold_state = :s WHERE id = :id")
+
+
+def set_rollup(c: Connection, task_id: int, completion: float, open_target_due: Any, targets_deadline: Any,
+               hold_until: Any = None, hold_state: int | None = None) -> None:
+    c.execute(_SET_ROLLUP, c=completion, o=open_target_due, d=targets_deadline, h=hold_until, s=hold_state,
+              id=task_id)
 
 
 def set_rollups(c: Connection, rows: list[dict[str, Any]]) -> None:
-    """set_rollup for many tasks at once: rows of id, c (completion), o (open target due), d (deadline)."""
-    c.execute_many("UPDATE task SET completion = :c, open_target_due = :o, targets_deadline = :d WHERE id = :id", rows)
+    """set_rollup for many tasks at once: rows of id, c (completion), o (open target due), d (deadline),
+    h (hold until), s (hold state)."""
+    c.execute_many(_SET_ROLLUP, rows)
 
 
 def plan_task_rows(c: Connection, plan_id: int) -> list[dict[str, Any]]:
@@ -260,6 +312,11 @@ def set_target_current(c: Connection, target_id: int, value: float | None) -> No
     c.execute("UPDATE target SET current_value = :v WHERE id = :id", v=value, id=target_id)
 
 
+def set_target_derived(c: Connection, target_id: int, **values: Any) -> None:
+    """current_value and the values its rule derives from the log (periods_met … held)."""
+    update_target(c, target_id, **values)
+
+
 def update_target(c: Connection, target_id: int, **values: Any) -> None:
     sets = ", ".join(f"{k} = :{k}" for k in values)
     c.execute(f"UPDATE target SET {sets} WHERE id = :id", id=target_id, **values)
@@ -276,8 +333,9 @@ def delete_targets_without_progress(c: Connection, task_id: int) -> None:
 # -- progress log (append-only) ----------------------------------------------------------------
 PROGRESS_COLUMNS = """
     pu.id, pu.task_id, pu.target_id, pu.action, pu.value, pu.percent, pu.note, pu.author,
-    pu.happened_on, pu.recorded_at, pu.retracts_id,
-    (SELECT r.id FROM progress_update r WHERE r.retracts_id = pu.id LIMIT 1) AS retracted_by
+    pu.happened_on, pu.recorded_at, pu.retracts_id, pu.correction, pu.changes, pu.undoes_id,
+    (SELECT r.id FROM progress_update r WHERE r.retracts_id = pu.id LIMIT 1) AS retracted_by,
+    (SELECT r.id FROM progress_update r WHERE r.undoes_id = pu.id LIMIT 1) AS undone_by
 """
 
 
@@ -299,14 +357,93 @@ def effective_progress(c: Connection, task_id: int) -> list[dict[str, Any]]:
     )
 
 
-def last_retractable(c: Connection, author: str | None = None) -> dict[str, Any] | None:
-    """The newest update or done row not yet retracted (optionally by one author)."""
-    extra = " AND pu.author = :author" if author else ""
+def last_undoable(c: Connection, author: str) -> dict[str, Any] | None:
+    """The newest entry of ``author`` that ``tracker undo`` takes back: an update, done, reopen or
+    edit (a redo included) not undone yet; undos themselves are undone only by naming them."""
     return c.one(
-        "SELECT pu.* FROM progress_update pu WHERE pu.action IN ('update', 'done', 'reopen')" + extra +
-        " AND NOT EXISTS (SELECT 1 FROM progress_update r WHERE r.retracts_id = pu.id) "
-        "ORDER BY pu.recorded_at DESC, pu.id DESC LIMIT 1" + c.for_update, author=author,
+        f"SELECT {PROGRESS_COLUMNS} FROM progress_update pu "
+        "WHERE pu.action IN ('update', 'done', 'reopen', 'edit', 'cancel') "
+        "AND pu.author = :author "
+        "AND NOT EXISTS (SELECT 1 FROM progress_update r WHERE r.retracts_id = pu.id OR r.undoes_id = pu.id) "
+        "ORDER BY pu.recorded_at DESC, pu.id DESC LIMIT 1", author=author,
     )
+
+
+def progress_entry(c: Connection, entry_id: int) -> dict[str, Any] | None:
+    return c.one(f"SELECT {PROGRESS_COLUMNS} FROM progress_update pu WHERE pu.id = :id", id=entry_id)
+
+
+def cancelled_tasks(c: Connection, unit_id: int | None = None) -> list[dict[str, Any]]:
+    """Cancelled (撤销/调整) tasks, kept apart from the counted ones (for reports to list them)."""
+    extra = " AND k.unit_id = :unit_id" if unit_id is not None else ""
+    return c.query(f"SELECT {TASK_COLUMNS} FROM {TASK_FROM} WHERE k.cancelled_on IS NOT NULL AND k.vanished_at IS NULL"
+                   + extra + " ORDER BY k.unit_id, k.plan_id, k.position, k.id", unit_id=unit_id)
+
+
+def cancelled_counts(c: Connection) -> dict[str, int]:
+    """Per unit, its cancelled top-level tasks (the board counts them apart)."""
+    rows = c.query("SELECT u.name AS unit, count(*) AS n FROM task k JOIN unit u ON u.id = k.unit_id "
+                   "WHERE k.cancelled_on IS NOT NULL AND k.parent_id IS NULL AND k.vanished_at IS NULL GROUP BY u.name")
+    return {str(r["unit"]): int(r["n"]) for r in rows}
+
+
+def change_log(c: Connection, since: Any = None, unit_id: int | None = None, by: str | None = None) -> list[
+        dict[str, Any]]:
+    """Every log entry with its task and unit (recorded since ``since``), and the plans imported
+    then, oldest first."""
+    where, params = [], {}
+    if since is not None:
+        where.append("pu.recorded_at >= :since")
+        params["since"] = since
+    if unit_id is not None:
+        where.append("k.unit_id = :unit_id")
+        params["unit_id"] = unit_id
+    if by:
+        where.append("pu.author = :by")
+        params["by"] = by
+    cond = (" WHERE " + " AND ".join(where)) if where else ""
+    rows = c.query(
+        "SELECT pu.id, pu.task_id, pu.target_id, pu.action, pu.value, pu.percent, pu.note, pu.author, pu.happened_on, "
+        "pu.recorded_at, pu.retracts_id, pu.undoes_id, pu.correction, k.label, k.title, u.name AS unit, "
+        "t.measure, t.subject FROM progress_update pu JOIN task k ON k.id = pu.task_id JOIN unit u ON u.id = k.unit_id "
+        f"LEFT JOIN target t ON t.id = pu.target_id{cond} ORDER BY pu.recorded_at, pu.id", **params)
+    if by is None:
+        pwhere, pparams = [], {}
+        if since is not None:
+            pwhere.append("p.created_at >= :since")
+            pparams["since"] = since
+        if unit_id is not None:
+            pwhere.append("p.unit_id = :unit_id")
+            pparams["unit_id"] = unit_id
+        pcond = (" WHERE " + " AND ".join(pwhere)) if pwhere else ""
+        plans = c.query(
+            "SELECT p.id AS plan_id, p.title, p.source_path, p.created_at AS recorded_at, u.name AS unit, "
+            "(SELECT count(*) FROM task k WHERE k.plan_id = p.id) AS tasks "
+            f"FROM plan p JOIN unit u ON u.id = p.unit_id{pcond}", **pparams)
+        for p in plans:
+            rows.append({"id": None, "task_id": None, "target_id": None, "action": "plan", "value": None,
+                         "percent": None, "note": f"导入计划《{p['title']}》，{p['tasks']} 项任务", "author": None,
+                         "happened_on": str(p["recorded_at"])[:10], "recorded_at": p["recorded_at"],
+                         "retracts_id": None, "undoes_id": None, "correction": None, "label": "",
+                         "title": "", "unit": p["unit"], "measure": None, "subject": None, "plan_id": p["plan_id"]})
+        rows.sort(key=lambda r: (str(r["recorded_at"]), r["id"] or 0))
+    return rows
+
+
+def plan_progress_count(c: Connection, plan_id: int) -> int:
+    return int(c.scalar("SELECT count(*) FROM progress_update pu JOIN task k ON k.id = pu.task_id "
+                        "WHERE k.plan_id = :p AND pu.action <> 'import'", p=plan_id))
+
+
+def delete_plan(c: Connection, plan_id: int) -> dict[str, int]:
+    """Remove a plan with its tasks, targets and log rows (the caller has backed up and confirmed)."""
+    tasks = "SELECT id FROM task WHERE plan_id = :p"
+    out = {"progress": c.execute(f"DELETE FROM progress_update WHERE task_id IN ({tasks})", p=plan_id),
+           "targets": c.execute(f"DELETE FROM target WHERE task_id IN ({tasks})", p=plan_id)}
+    c.execute("UPDATE task SET parent_id = NULL WHERE plan_id = :p", p=plan_id)
+    out["tasks"] = c.execute("DELETE FROM task WHERE plan_id = :p", p=plan_id)
+    c.execute("DELETE FROM plan WHERE id = :p", p=plan_id)
+    return out
 
 
 def progress_between(c: Connection, start: str, end: str, unit_id: int | None = None) -> list[dict[str, Any]]:

@@ -8,7 +8,10 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from tracker.cli import zh
 from tracker.errors import TrackerError
+
+zh.install()
 
 # typer may bundle its own click; reach its exception classes through typer's public names.
 UsageError: type[Exception] = typer.BadParameter.__mro__[1]
@@ -26,6 +29,9 @@ CLICK_MESSAGES = [
     ("is not one of", "不是可选值之一"),
     ("is not a valid integer", "不是有效的整数"),
     ("is not a valid float", "不是有效的数字"),
+    ("is not a valid int.", "不是有效的整数"),
+    ("is not a valid int", "不是有效的整数"),
+    ("is not a valid boolean", "不是有效的是/否值"),
     ("Input should be a valid integer, unable to parse string as an integer", "应为整数"),
     ("Input should be a valid number, unable to parse string as a number", "应为数字"),
     ("Input should be a valid integer", "应为整数"),
@@ -35,8 +41,8 @@ CLICK_MESSAGES = [
 
 
 def chinese_click_message(message: str) -> str:
-    for en, zh in CLICK_MESSAGES:
-        message = message.replace(en, zh)
+    for en, cn in CLICK_MESSAGES:
+        message = message.replace(en, cn)
     return message
 
 
@@ -45,6 +51,7 @@ class ChineseGroup(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
+        zh.translate_params(self.params)
         try:
             rv = super().main(*args, **kwargs)
         except TrackerError as exc:
@@ -89,22 +96,40 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from tracker import __version__
+
+        sys.stdout.write(f"tracker {__version__}\n")
+        raise typer.Exit()
 
 
 @app.callback()
 def root(
     ctx: typer.Context,
-    db: str = typer.Option(None, "--db", help="数据库地址或 SQLite 文件路径（覆盖 TRACKER_DB 与配置文件）"),
-    config: str = typer.Option(None, "--config", help="配置文件路径（默认：TRACKER_CONFIG 或当前目录的 config.toml）"),
-    today: str = typer.Option(None, "--today", help="把“今天”固定为某日（YYYY-MM-DD），便于复现；也可用 TRACKER_TODAY"),
+    db: str = typer.Option(None, "--db", metavar="地址或路径",
+                           help="数据库地址或 SQLite 文件路径（覆盖 TRACKER_DB 与配置文件）"),
+    config: str = typer.Option(None, "--config", metavar="文件",
+                               help="配置文件路径（默认：TRACKER_CONFIG 或当前目录的 config.toml）"),
+    today: str = typer.Option(None, "--today", metavar="日期",
+                              help="把“今天”固定为某日（YYYY-MM-DD），便于复现；也可用 TRACKER_TODAY"),
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                 help="显示版本并退出"),
 ) -> None:
     ctx.obj = {"db": db, "config": config, "today": today}
 
 
-def context(ctx: typer.Context) -> Any:
-    """The core Context for this invocation (config read and database opened lazily)."""
+def context(ctx: typer.Context, create: bool = False) -> Any:
+    """The core Context for this invocation (config read and database opened lazily).
+
+    ``create``: this command may create the database (init, plan import); others refuse a
+    missing one.
+    """
     from tracker.context import Context
 
     root_ctx = ctx.find_root()
@@ -114,6 +139,8 @@ def context(ctx: typer.Context) -> Any:
         cached = Context.load(opts.get("config"), opts.get("db"), opts.get("today"))
         root_ctx.meta["tracker.context"] = cached
         root_ctx.call_on_close(cached.close)
+    if create:
+        cached.create = True
     return cached
 
 
@@ -121,8 +148,8 @@ def _register() -> None:
     from tracker.cli import db as db_cmd
     from tracker.cli import misc, task, unit
 
-    app.add_typer(task.app, name="task", help="任务：新增、列表、查看、记录进展、完成、修改")
-    app.add_typer(unit.app, name="unit", help="单位：新增、列表")
+    app.add_typer(task.app, name="task", help="任务：新增、列表、查看、记录进展、完成、修改、撤销或调整")
+    app.add_typer(unit.app, name="unit", help="单位：新增、列表、改名、合并、别名")
     app.add_typer(db_cmd.app, name="db", help="数据库：升级、备份")
     misc.register(app)
     for name in ("plan", "report", "scheduler", "notify", "outcome"):

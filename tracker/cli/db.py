@@ -29,7 +29,7 @@ def upgrade(ctx: typer.Context) -> None:
 
 
 @app.command("backup")
-def backup(ctx: typer.Context, path: str = typer.Argument(..., help="备份文件路径")) -> None:
+def backup(ctx: typer.Context, path: str = typer.Argument(..., metavar="文件", help="备份文件路径")) -> None:
     """用 SQLite 在线备份复制数据库（写入进行中也一致）。"""
     from pathlib import Path
 

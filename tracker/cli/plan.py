@@ -5,7 +5,7 @@ import typer
 
 from tracker.cli import context
 
-HELP = "计划：解析与导入半年工作计划文档，查看已导入的计划"
+HELP = "计划：解析与导入半年工作计划文档，查看或删除已导入的计划"
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 
@@ -30,11 +30,11 @@ def _baselines_mode(value: str, allowed: tuple[str, ...]) -> str:
 
 @app.command("parse")
 def parse(
-    file: str = typer.Argument(..., help="计划文档：.txt .md（UTF-8/GBK/UTF-16）或 .docx"),
-    year: str = typer.Option(None, "--year", help="计划年份（默认从标题或正文识别）"),
-    half: str = typer.Option(None, "--half", help="1=上半年，2=下半年（默认从标题或正文识别）"),
-    fmt: str = typer.Option("table", "--format", "-f", help="table（树形预览）或 json"),
-    baselines: str = typer.Option("review", "--baselines", help="review（显示上半年总结给出的基数，默认）或 off"),
+    file: str = typer.Argument(..., metavar="文件", help="计划文档：.txt .md（UTF-8/GBK/UTF-16）或 .docx"),
+    year: str = typer.Option(None, "--year", metavar="年份", help="计划年份（默认从标题或正文识别）"),
+    half: str = typer.Option(None, "--half", metavar="1或2", help="1=上半年，2=下半年（默认从标题或正文识别）"),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="table（树形预览）或 json"),
+    baselines: str = typer.Option("review", "--baselines", metavar="方式", help="review（显示上半年总结给出的基数，默认）或 off"),
 ) -> None:
     """解析文档并显示识别出的单位、条目和指标（不写数据库）。"""
     from tracker import plans
@@ -59,13 +59,13 @@ def parse(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: str = typer.Argument(..., help="计划文档：.txt .md 或 .docx"),
-    year: str = typer.Option(None, "--year", help="计划年份（默认从文档识别）"),
-    half: str = typer.Option(None, "--half", help="1=上半年，2=下半年（默认从文档识别）"),
-    unit: str = typer.Option(None, "--unit", help="单位名称：单篇文档时指定单位，汇编时只导入该单位"),
+    file: str = typer.Argument(..., metavar="文件", help="计划文档：.txt .md 或 .docx"),
+    year: str = typer.Option(None, "--year", metavar="年份", help="计划年份（默认从文档识别）"),
+    half: str = typer.Option(None, "--half", metavar="1或2", help="1=上半年，2=下半年（默认从文档识别）"),
+    unit: str = typer.Option(None, "--unit", metavar="单位", help="单位名称：单篇文档时指定单位，汇编时只导入该单位"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只显示将做的变更，不写入"),
-    fmt: str = typer.Option("table", "--format", "-f", help="table 或 json"),
-    baselines: str = typer.Option("review", "--baselines",
+    fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="table 或 json"),
+    baselines: str = typer.Option("review", "--baselines", metavar="方式",
                                   help="上半年总结给出的基数：review（只显示，默认）、apply（设为起始值）、off"),
 ) -> None:
     """导入计划：每个条目成为任务，子条目成为子任务，承诺成为指标（同一文件重复导入不产生变化）。"""
@@ -76,15 +76,34 @@ def import_(
     fmt = _format(fmt)
     y, h = _year_half(year, half)
     mode = _baselines_mode(baselines, ("review", "apply", "off"))
-    result = plans.import_file(context(ctx), file, year=y, half=h, unit=unit, dry_run=dry_run, baselines=mode)
+    result = plans.import_file(context(ctx, create=not dry_run), file, year=y, half=h, unit=unit, dry_run=dry_run,
+                               baselines=mode)
     if fmt == "json":
         render.print_json(result.to_dict())
     else:
         render.import_result(result)
 
 
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    plan_id: str = typer.Argument(..., metavar="编号", help="计划编号（见 plan list）"),
+    force: bool = typer.Option(False, "--force", help="计划已有进展记录时也删除（SQLite 先自动备份）"),
+    backed_up: bool = typer.Option(False, "--backed-up", help="PostgreSQL：已用 pg_dump 备份"),
+) -> None:
+    """删除一次导入的计划及其任务、指标（已有进展时需 --force，并先备份数据库）。"""
+    from tracker import plans, tasks
+    from tracker.cli import render
+
+    r = plans.remove_plan(context(ctx), tasks.parse_id(plan_id, "计划编号"), force=force, backed_up=backed_up)
+    render.success(f"已删除计划 #{r.plan['id']}（{r.plan['unit']}《{r.plan['title']}》）：{r.removed['tasks']} 项任务、"
+                   f"{r.removed['targets']} 个指标、{r.removed['progress']} 条进展记录")
+    if r.backup:
+        render.info(f"删除前的备份：{r.backup}")
+
+
 @app.command("list")
-def list_(ctx: typer.Context, fmt: str = typer.Option("table", "--format", "-f", help="table 或 json")) -> None:
+def list_(ctx: typer.Context, fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="table 或 json")) -> None:
     """列出已导入的计划。"""
     from tracker import plans
     from tracker.cli import render
@@ -102,8 +121,8 @@ def list_(ctx: typer.Context, fmt: str = typer.Option("table", "--format", "-f",
 @app.command("show")
 def show(
     ctx: typer.Context,
-    plan_id: str = typer.Argument(..., metavar="ID", help="计划编号"),
-    fmt: str = typer.Option("table", "--format", "-f", help="table 或 json"),
+    plan_id: str = typer.Argument(..., metavar="编号", help="计划编号"),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="table 或 json"),
 ) -> None:
     """查看计划及其全部任务的状态。"""
     from tracker import plans, tasks

@@ -184,6 +184,8 @@ def import_result(result: Any) -> None:
                                     ("消失（已标记，进展保留）", u.vanished, "red"), ("恢复", u.revived, "cyan")):
             if names and (label != "新增" or not u.new_plan):
                 c.print(Text(f"{u.unit} {label}：", style=style) + Text("；".join(names)))
+        for name, said in u.details.items():
+            c.print(Text(f"  {name}：", style="yellow") + Text("；".join(said)))
     if not result.changed:
         c.print("没有变化：与已导入的内容相同")
     baseline_rows = [(u.unit, b) for u in result.units for b in u.baselines]
@@ -266,13 +268,21 @@ def task_table(items: list[tuple[Any, int]]) -> None:
 def _target_brief(t: dict[str, Any]) -> str:
     from tracker.tasks import fmt_num, target_goal_text
 
-    if t["kind"] == "deadline":
-        return target_goal_text(t)
+    rule = t.get("rule") or "cumulative"
+    if t["kind"] == "deadline" or rule == "milestone":
+        return f"{target_goal_text(t)}（已完成 {t['met_on']}）" if t.get("met_on") else target_goal_text(t)
     cur = fmt_num(t["current_value"]) if t["current_value"] is not None else "—"
+    if rule == "recurring" and t.get("periods_total"):
+        from tracker.status import rule_label
+
+        return f"{rule_label(rule, t.get('every'))}{target_goal_text(t)}：{t['periods_met']}/{t['periods_total']}期"
+    if rule == "level":
+        return f"{cur}/保持{target_goal_text(t)}"
     return f"{cur}/{target_goal_text(t)}"
 
 
 def task_detail(d: Any) -> None:
+    from tracker.status import rule_label
     from tracker.tasks import fmt_num, target_goal_text
 
     reset()
@@ -285,6 +295,8 @@ def task_detail(d: Any) -> None:
     expected = "—" if v.expected is None else f"{v.expected:.1f}%"
     c.print(f"周期：{v.start or '—'} 至 {v.deadline or '—'}    序时进度：{expected}"
             + (f"    完成于：{v.row['done_on']}" if v.row["done_on"] else ""), markup=False)
+    if v.row.get("cancelled_on"):
+        c.print(Text(f"已{v.row['cancel_reason']}（{v.row['cancelled_on']}），不计入看板与列表", style="bold magenta"))
     if d.parent:
         c.print(f"上级任务：#{d.parent['id']} {d.parent['label']}{d.parent['title']}", markup=False)
     if v.row["text"] and v.row["text"] != v.row["title"]:
@@ -295,7 +307,8 @@ def task_detail(d: Any) -> None:
             comp = t.get("completion")
             rows.append([
                 i, {"count": "数量", "percent": "比例", "amount": "金额", "deadline": "时限", "ratio": "比率"}.get(
-                    t["kind"], t["kind"]),
+                    t["kind"], t["kind"]) + ("" if (t.get("rule") or "cumulative") == "cumulative"
+                                             else "·" + rule_label(t.get("rule"), t.get("every"))),
                 t["subject"] or "", t["commitment"] or "",
                 fmt_num(t["current_value"]) if t["kind"] != "deadline" else ("已完成" if v.done else "未完成"),
                 target_goal_text(t), "" if comp is None else f"{comp:.0f}%", t["deadline"] or "", t["quote"] or "",
@@ -312,7 +325,65 @@ def task_detail(d: Any) -> None:
     log_table(d.log)
 
 
-ACTION_NAMES = {"update": "进展", "done": "完成", "retract": "撤销", "edit": "修改", "reopen": "重开"}
+ACTION_NAMES = {"update": "进展", "done": "完成", "retract": "撤销", "edit": "修改", "reopen": "重开",
+                "cancel": "撤销任务", "import": "导入", "plan": "导入计划"}
+
+
+def change_log(rows: list[dict[str, Any]]) -> None:
+    """`tracker log`: one line per change."""
+    from tracker.tasks import fmt_num
+
+    if not rows:
+        info("（没有符合条件的记录）")
+        return
+    out_rows = []
+    for r in rows:
+        action = ACTION_NAMES.get(r["action"], r["action"])
+        if r.get("correction"):
+            action = "更正"
+        what = r.get("note") or ""
+        if r.get("value") is not None:
+            v = f"{r.get('subject') or '指标'} {fmt_num(r['value'])}{r.get('measure') or ''}"
+            what = f"{v}；{what}" if what else v
+        elif r.get("percent") is not None:
+            what = f"完成 {fmt_num(r['percent'])}%" + (f"；{what}" if what else "")
+        task = f"任务 #{r['task_id']} {(r.get('label') or '')}{r.get('title') or ''}" if r.get("task_id") else ""
+        no = f"#{r['id']}" if r["id"] else "—"
+        task, what = " ".join(task.split()), " ".join(what.split())
+        out_rows.append(f"{no}  {str(r['recorded_at'])[:16]}  {action}  {r['author'] or '—'}  {r['unit']}\n"
+                        f"    {task + '：' if task else ''}{what}")
+    reset()
+    c = out()
+    c.print(f"变更记录（{len(rows)} 条）", markup=False)
+    for line in out_rows:
+        c.print(line, markup=False, soft_wrap=False)
+
+
+def task_state(view: Any, focus_target: int | None = None) -> None:
+    """A task's resulting state after a change: each target current/target/%, task %, status."""
+    from tracker.status import rule_label as describe
+    from tracker.tasks import fmt_num, target_goal_text
+
+    c = out()
+    for i, t in enumerate(view.targets, 1):
+        mark = "→ " if focus_target is not None and t["id"] == focus_target else "  "
+        comp = t.get("completion")
+        rule = t.get("rule") or "cumulative"
+        if t["kind"] == "deadline" or rule == "milestone":
+            now = f"已完成（{t['met_on']}）" if t.get("met_on") else ("已完成" if view.done else "未完成")
+            line = f"{mark}指标 {i}（{describe(rule, t.get('every'))}）{t['subject'] or ''}：{now}，{target_goal_text(t)}"
+        else:
+            extra = ""
+            if rule == "recurring" and t.get("periods_total"):
+                extra = f"，已完成 {t['periods_met']}/{t['periods_total']} 个周期"
+            elif rule == "level" and t.get("held") is not None:
+                extra = {0: "，最新读数未达到", 1: "，目前保持（期间曾未达到）", 2: "，一直保持"}[int(t["held"])]
+            now = "—" if t["current_value"] is None else f"{fmt_num(t['current_value'])}{t['measure'] or ''}"
+            line = (f"{mark}指标 {i}（{describe(rule, t.get('every'))}）{t['subject'] or ''}：当前 "
+                    f"{now} / 目标 {target_goal_text(t)}"
+                    f"（{'—' if comp is None else f'{comp:.0f}%'}）{extra}")
+        c.print(line, markup=False)
+    c.print(f"任务 #{view.id} 进度 {view.completion:.1f}%，状态：", status_text(view.status), markup=False)
 
 
 def log_table(log: list[dict[str, Any]], title: str = "进展记录") -> None:
@@ -324,8 +395,12 @@ def log_table(log: list[dict[str, Any]], title: str = "进展记录") -> None:
     rows = []
     for r in log:
         action = ACTION_NAMES.get(r["action"], r["action"])
-        if r.get("retracted_by"):
+        if r.get("retracted_by") or r.get("undone_by"):
             action += "（已撤销）"
+        elif r.get("undoes_id") and r["action"] != "retract":
+            action += "（恢复）"
+        if r.get("correction"):
+            action += "（更正）"
         value = fmt_num(r["value"]) if r["value"] is not None else (
             f"{fmt_num(r['percent'])}%" if r["percent"] is not None else "")
         rows.append([r["id"], r["happened_on"], r["author"] or "", action, value, r["note"] or "",
@@ -354,6 +429,9 @@ def board_table(summaries: list[Any], today: str) -> None:
 
     subs = sum(getattr(s, "subs", 0) for s in summaries)
     out().print(f"统计口径：{Count(tops=n, subs=subs).line()}（子事项计入所属事项的完成度，不另计数）", soft_wrap=True)
+    cancelled = sum(getattr(s, "cancelled", 0) for s in summaries)
+    if cancelled:
+        info(f"另有 {cancelled} 项已撤销或调整的任务，不计入上表（tracker log 可查依据）")
 
 
 def tree(title: str, build: Any) -> None:

@@ -26,11 +26,11 @@ def _show(res) -> None:  # type: ignore[no-untyped-def]
 @app.command("weekly")
 def weekly(
     ctx: typer.Context,
-    week: str = typer.Option(None, "--week", help="ISO 周次，如 2023-W41（默认：今天所在的周）"),
-    on: str = typer.Option(None, "--date", help="报告该日期所在的周（YYYY-MM-DD）"),
-    unit: str = typer.Option(None, "--unit", "-u", help="只看某单位"),
-    fmt: str = typer.Option("terminal", "--format", "-f", help=FORMAT_HELP),
-    output: str = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
+    week: str = typer.Option(None, "--week", metavar="周", help="ISO 周次，如 2023-W41（默认：今天所在的周）"),
+    on: str = typer.Option(None, "--date", metavar="日期", help="报告该日期所在的周（YYYY-MM-DD）"),
+    unit: str = typer.Option(None, "--unit", "-u", metavar="单位", help="只看某单位"),
+    fmt: str = typer.Option("terminal", "--format", "-f", metavar="格式", help=FORMAT_HELP),
+    output: str = typer.Option(None, "--output", "-o", metavar="文件", help=OUTPUT_HELP),
 ) -> None:
     """督办周报：红黄绿、红灯与逾期事项、本周新增逾期/完成/预警、进展填报、近期到期、催办、与上周对比。
 
@@ -49,11 +49,11 @@ def weekly(
 @app.command("yearend")
 def yearend(
     ctx: typer.Context,
-    year: int = typer.Option(None, "--year", help="年度（默认：今年）"),
-    half: int = typer.Option(None, "--half", help="只看上半年（1）或下半年（2）"),
-    unit: str = typer.Option(None, "--unit", "-u", help="只看某单位"),
-    fmt: str = typer.Option("terminal", "--format", "-f", help=FORMAT_HELP),
-    output: str = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
+    year: int = typer.Option(None, "--year", metavar="年份", help="年度（默认：今年）"),
+    half: int = typer.Option(None, "--half", metavar="1或2", help="只看上半年（1）或下半年（2）"),
+    unit: str = typer.Option(None, "--unit", "-u", metavar="单位", help="只看某单位"),
+    fmt: str = typer.Option("terminal", "--format", "-f", metavar="格式", help=FORMAT_HELP),
+    output: str = typer.Option(None, "--output", "-o", metavar="文件", help=OUTPUT_HELP),
 ) -> None:
     """年度总结：计划原文与完成对照、完成结果、确保/力争类指标、各单位按平均完成度排名、未完成事项。
 

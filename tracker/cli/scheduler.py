@@ -23,7 +23,7 @@ def run(ctx: typer.Context) -> None:
 @app.command("jobs")
 def jobs(
     ctx: typer.Context,
-    fmt: str = typer.Option("table", "--format", "-f", help="输出格式：table 或 json"),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="输出格式：table 或 json"),
 ) -> None:
     """列出定时任务及下次运行时间（不启动调度器）。"""
     from tracker import scheduler
@@ -42,7 +42,7 @@ def jobs(
 def run_job(
     ctx: typer.Context,
     name: str = typer.Argument(..., metavar="NAME", help="overdue 或 weekly"),
-    fmt: str = typer.Option("table", "--format", "-f", help="输出格式：table 或 json"),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="输出格式：table 或 json"),
 ) -> None:
     """立即按调度器的规则运行一个任务（非工作日跳过；本期已发送则不重发）。"""
     import logging
@@ -55,7 +55,7 @@ def run_job(
     fmt = _format(fmt)
     job = _job(name)
     c = context(ctx)
-    notify.setup_logging(logging.WARNING)
+    notify.setup_logging(logging.WARNING, timezone=c.config.timezone)
     result = scheduler.run_job(c, job)
     if fmt == "json":
         render.print_json(result.to_dict())

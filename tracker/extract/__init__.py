@@ -14,6 +14,7 @@ from pathlib import Path
 from tracker.errors import InputError
 from tracker.extract.classify import classify_item, classify_lead, classify_paragraph, is_progress_document
 from tracker.extract.clean import Line, wrapper_issuer
+from tracker.extract.kinds import classify_targets
 from tracker.extract.model import Document, PlanItem, SectionNote, TargetSpec, UnitPlan
 from tracker.extract.numerals import fold
 from tracker.extract.outline import (
@@ -116,7 +117,7 @@ def _text_period(lines_norm: list[str], heading: str | None) -> tuple[int | None
 
 def _item(node: Node, start: date, end: date, unsure: list[str] | None = None, forward_only: bool = False) -> PlanItem:
     text = "\n".join(node.orig).strip()
-    targets = extract_targets(text, start, end, forward_only)
+    targets = classify_targets(extract_targets(text, start, end, forward_only), text, start, end)
     for t in targets:
         _mark_target(t)
     marks = list(unsure or [])

@@ -210,9 +210,13 @@ def _drop_contents_list(result: Cleaned) -> None:
     i = 0
     while i < len(lines):
         j = i
-        while j < len(lines) and len(lines[j].norm) <= 40 and later[lines[j].norm] > j:
+        while j < len(lines) and i < 80 and len(lines[j].norm) <= 40 and later[lines[j].norm] > j \
+                and not any(ch in lines[j].norm for ch in "。；;，,"):
             j += 1
-        if j - i >= 3:
+        # Only near the start, in the order they come back, and never sentences (the repeated
+        # heading-and-sentence pairs of each document in a compilation stay).
+        seen = [later[lines[k].norm] for k in range(i, j)]
+        if j - i >= 3 and seen == sorted(seen) and seen[0] > j:
             result.dropped["网页栏目、广告或目录"] = result.dropped.get("网页栏目、广告或目录", 0) + (j - i)
             i = j
             continue

@@ -28,12 +28,15 @@ class TargetSpec:
     quote: str = ""
     unsure: list[str] = field(default_factory=list)  # why a reviewer should look at it
     approx: bool = False  # 增长7%左右, 约3000亩: about the value, not exactly
+    rule: str = "cumulative"  # cumulative | level | recurring | milestone (see extract/kinds.py)
+    every: str | None = None  # recurring: year | quarter | month
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "kind": self.kind, "value": _num(self.value), "min": _num(self.min), "max": _num(self.max),
             "comparator": self.comparator, "unit": self.unit, "subject": self.subject,
             "commitment": self.commitment, "deadline": _iso(self.deadline), "quote": self.quote,
+            "rule": self.rule, "every": self.every,
         }
         if self.kind == "deadline":
             out["date"] = _iso(self.date)
