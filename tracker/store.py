@@ -530,3 +530,44 @@ def scheduler_next_runs(c: Connection, table: str) -> list[dict[str, Any]]:
     if not exists:
         return []
     return c.query(f"SELECT id, next_run_time FROM {table} ORDER BY id")
+
+
+# -- task units (lead / assisting) -------------------------------------------------------------
+def unit_ids_by_name(c: Connection, names: list[str]) -> dict[str, int]:
+    if not names:
+        return {}
+    marks = ", ".join(f":n{i}" for i in range(len(names)))
+    rows = c.query(f"SELECT id, name FROM unit WHERE name IN ({marks})", **{f"n{i}": n for i, n in enumerate(names)})
+    return {r["name"]: int(r["id"]) for r in rows}
+
+
+def assisting_unit_rows(c: Connection, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """(task_id, unit_id, unit, position) of every assisting link, optionally for some tasks."""
+    where = ""
+    params: dict[str, Any] = {}
+    if task_ids is not None:
+        if not task_ids:
+            return []
+        where = " AND tu.task_id IN (" + ", ".join(f":t{i}" for i in range(len(task_ids))) + ")"
+        params = {f"t{i}": t for i, t in enumerate(task_ids)}
+    return c.query("SELECT tu.task_id, tu.unit_id, u.name AS unit, tu.position FROM task_unit tu "
+                   "JOIN unit u ON u.id = tu.unit_id WHERE tu.role = 'assist'" + where
+                   + " ORDER BY tu.task_id, tu.position", **params)
+
+
+def set_assisting_units(c: Connection, task_id: int, unit_ids: list[int]) -> bool:
+    """Make a task's assisting units exactly these (in this order); True when that changed them."""
+    have = [int(r["unit_id"]) for r in c.query(
+        "SELECT unit_id FROM task_unit WHERE task_id = :t AND role = 'assist' ORDER BY position", t=task_id)]
+    if have == unit_ids:
+        return False
+    c.execute("DELETE FROM task_unit WHERE task_id = :t AND role = 'assist'", t=task_id)
+    if unit_ids:
+        c.execute_many("INSERT INTO task_unit (task_id, unit_id, role, position) VALUES (:t, :u, 'assist', :p)",
+                       [{"t": task_id, "u": u, "p": i} for i, u in enumerate(unit_ids)])
+    return True
+
+
+def assisted_task_ids(c: Connection, unit_id: int) -> list[int]:
+    return [int(r["task_id"]) for r in c.query(
+        "SELECT task_id FROM task_unit WHERE unit_id = :u AND role = 'assist' ORDER BY task_id", u=unit_id)]

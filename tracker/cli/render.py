@@ -210,12 +210,20 @@ def task_table(items: list[tuple[Any, int]]) -> None:
     for v, depth in items:
         goal = "；".join(_target_brief(t) for t in v.targets[:3]) + ("…" if len(v.targets) > 3 else "")
         rows.append([
-            str(v.id), v.unit, ("  " * depth) + (v.row["label"] or "") + v.row["title"],
+            str(v.id), _unit_cell(v), ("  " * depth) + (v.row["label"] or "") + v.row["title"],
             v.deadline.isoformat() if v.deadline else "", v.status,
             f"{bar(v.completion, 8)} {v.completion:3.0f}%", goal,
         ])
     plain_table(f"任务（{len(items)} 项）", ["编号", "单位", "任务", "截止", "状态", "进度", "指标"], rows,
                 [7, 16, 40, 10, 4, 13, 36], status_col=4)
+
+
+def _unit_cell(v: Any) -> str:
+    """The unit column; listing one unit's tasks, its role instead (牵头, or 配合 and who leads)."""
+    role = v.row.get("role")
+    if role == "assist":
+        return f"配合：{v.unit}"
+    return "牵头" if role == "lead" else str(v.unit)
 
 
 def _target_brief(t: dict[str, Any]) -> str:
