@@ -149,6 +149,19 @@ class TaskUnit(SQLModel, table=True):
     position: int = 0
 
 
+class FormExport(SQLModel, table=True):
+    """One 填报 form written for a unit and period; the file carries ``form_id`` in a hidden sheet."""
+
+    __tablename__ = "form_export"
+    __table_args__ = (Index("ix_form_export_period_unit", "period", "unit_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    form_id: str = Field(unique=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    period: str
+    rows: int
+    exported_at: datetime
+
+
 class FormSubmission(SQLModel, table=True):
     """One imported 填报 form: its unit and period, and digests of the file and of what it said."""
 

@@ -571,3 +571,46 @@ def set_assisting_units(c: Connection, task_id: int, unit_ids: list[int]) -> boo
 def assisted_task_ids(c: Connection, unit_id: int) -> list[int]:
     return [int(r["task_id"]) for r in c.query(
         "SELECT task_id FROM task_unit WHERE unit_id = :u AND role = 'assist' ORDER BY task_id", u=unit_id)]
+
+
+# -- 填报 forms -------------------------------------------------------------------------------
+def insert_form_export(c: Connection, **values: Any) -> int:
+    return c.insert("form_export", **values)
+
+
+def form_export(c: Connection, form_id: str) -> dict[str, Any] | None:
+    return c.one("SELECT e.*, u.name AS unit FROM form_export e JOIN unit u ON u.id = e.unit_id "
+                 "WHERE e.form_id = :f", f=form_id)
+
+
+def form_exports(c: Connection, period: str) -> list[dict[str, Any]]:
+    return c.query("SELECT e.unit_id, u.name AS unit, max(e.exported_at) AS exported_at, count(*) AS times "
+                   "FROM form_export e JOIN unit u ON u.id = e.unit_id WHERE e.period = :p "
+                   "GROUP BY e.unit_id, u.name ORDER BY e.unit_id", p=period)
+
+
+def form_submissions(c: Connection, period: str) -> list[dict[str, Any]]:
+    return c.query("SELECT s.*, u.name AS unit FROM form_submission s JOIN unit u ON u.id = s.unit_id "
+                   "WHERE s.period = :p ORDER BY s.imported_at, s.id", p=period)
+
+
+def form_submission_with_content(c: Connection, unit_id: int, period: str, digest: str) -> dict[str, Any] | None:
+    return c.one("SELECT * FROM form_submission WHERE unit_id = :u AND period = :p AND content_sha256 = :d "
+                 "ORDER BY id LIMIT 1", u=unit_id, p=period, d=digest)
+
+
+def insert_form_submission(c: Connection, **values: Any) -> int:
+    return c.insert("form_submission", **values)
+
+
+def units_leading_open_tasks(c: Connection) -> list[dict[str, Any]]:
+    return c.query("SELECT u.id, u.name, count(*) AS tasks FROM task k JOIN unit u ON u.id = k.unit_id "
+                   "WHERE k.vanished_at IS NULL AND k.done_on IS NULL GROUP BY u.id, u.name ORDER BY u.id")
+
+
+def insert_progress_rows(c: Connection, rows: list[dict[str, Any]]) -> None:
+    """Append many progress rows (all with the same columns) in one call."""
+    if rows:
+        cols = list(rows[0])
+        c.execute_many(f"INSERT INTO progress_update ({', '.join(cols)}) VALUES ({', '.join(':' + k for k in cols)})",
+                       rows)

@@ -6,6 +6,7 @@ Create Date: 2026-12-01
 
 Additive only. ``task_unit`` links a task to the units that assist it (role ``assist``); the lead
 unit stays ``task.unit_id``, so the board and reports keep counting a task once, for its lead.
+``form_export`` records every 填报 form written (its id ties the file to the unit and period);
 ``form_submission`` records every imported 填报 form: which unit, which period, the file's digest
 and the digest of what it said, so that importing the same form twice logs nothing new and
 ``form status`` can list the units that have not sent theirs.
@@ -33,6 +34,16 @@ def upgrade() -> None:
     op.create_index("ix_task_unit_unit", "task_unit", ["unit_id", "role"])
     op.create_index("ix_task_unit_task", "task_unit", ["task_id"])
     op.create_table(
+        "form_export",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("form_id", sa.String, nullable=False, unique=True),
+        sa.Column("unit_id", sa.Integer, sa.ForeignKey("unit.id"), nullable=False),
+        sa.Column("period", sa.String, nullable=False),
+        sa.Column("rows", sa.Integer, nullable=False),
+        sa.Column("exported_at", sa.DateTime, nullable=False),
+    )
+    op.create_index("ix_form_export_period_unit", "form_export", ["period", "unit_id"])
+    op.create_table(
         "form_submission",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("form_id", sa.String, nullable=False),
@@ -54,6 +65,8 @@ def downgrade() -> None:
     op.drop_index("ix_form_submission_form", "form_submission")
     op.drop_index("ix_form_submission_period_unit", "form_submission")
     op.drop_table("form_submission")
+    op.drop_index("ix_form_export_period_unit", "form_export")
+    op.drop_table("form_export")
     op.drop_index("ix_task_unit_task", "task_unit")
     op.drop_index("ix_task_unit_unit", "task_unit")
     op.drop_table("task_unit")
