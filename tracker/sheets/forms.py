@@ -36,19 +36,19 @@ HEADER_ROW = 3
 
 # (header, key, width, editable)
 COLUMNS: list[tuple[str, str, int, bool]] = [
-    ("任务编号", "task", 9, False),
-    ("指标序号", "target", 8, False),
-    ("工作任务 / 指标", "name", 44, False),
-    ("目标", "goal", 16, False),
+    ("任务编号", "task", 6, False),
+    ("指标序号", "target", 6, False),
+    ("工作任务 / 指标", "name", 34, False),
+    ("目标", "goal", 12, False),
     ("截止时间", "due", 11, False),
-    ("当前值", "current", 10, False),
-    ("本期完成值", "value", 12, True),
-    ("完成百分比", "percent", 11, True),
-    ("进展情况", "progress", 30, True),
-    ("存在的问题", "problems", 22, True),
-    ("下一步措施", "next", 22, True),
-    ("填报人", "author", 9, True),
-    ("填报日期", "date", 12, True),
+    ("当前值", "current", 8, False),
+    ("本期完成值", "value", 10, True),
+    ("完成百分比", "percent", 9, True),
+    ("进展情况", "progress", 26, True),
+    ("存在的问题", "problems", 16, True),
+    ("下一步措施", "next", 16, True),
+    ("填报人", "author", 8, True),
+    ("填报日期", "date", 11, True),
     ("行标识", "key", 10, False),
 ]
 COL = {key: i + 1 for i, (_, key, _, _) in enumerate(COLUMNS)}
@@ -200,9 +200,12 @@ def _write_form(path: Path, unit: dict[str, Any], per: Period, form_id: str, vie
     ]
     for text, bold in lines:
         info.append([text])
+        cell = info.cell(info.max_row, 1)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
         if bold:
-            info.cell(info.max_row, 1).font = Font(bold=True, size=14 if info.max_row == 1 else 12)
-    info.column_dimensions["A"].width = 120
+            cell.font = Font(bold=True, size=14 if info.max_row == 1 else 12)
+    info.column_dimensions["A"].width = 90
+    info.page_setup.paperSize = info.PAPERSIZE_A4
 
     ws = wb.create_sheet(FORM_SHEET)
     ncol = len(COLUMNS)
@@ -285,6 +288,7 @@ def _write_form(path: Path, unit: dict[str, Any], per: Period, form_id: str, vie
     ws.protection.formatColumns = False  # widths may be changed
     ws.protection.formatRows = False
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
