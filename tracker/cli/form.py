@@ -36,7 +36,7 @@ def export(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    files: list[str] = typer.Argument(..., help="填好的填报表（.xlsx），可以多个"),
+    files: list[str] = typer.Argument(..., help="填好的填报表（.xlsx），可以多个"),  # noqa: B008 - typer reads it
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查并显示将记录的进展，不写入"),
     partial: bool = typer.Option(False, "--partial", help="有错误的行跳过，其余照常导入（默认：有错误则整表不导入）"),
     unit: str = typer.Option(None, "--unit", help="只接受该单位的填报表"),
@@ -52,16 +52,14 @@ def import_(
     from pathlib import Path
 
     c = context(ctx)
-    results = []
+    done = []
     failed = False
     for f in files:
         try:
-            results.append(import_form(c, Path(f), dry_run=dry_run, partial=partial, unit=unit))
+            done.append(import_form(c, Path(f), dry_run=dry_run, partial=partial, unit=unit))
         except TrackerError as exc:
             failed = True
-            results.append(None)
             render.error(exc.message)
-    done = [r for r in results if r is not None]
     if any(r.refused or (r.errors and not r.written) for r in done):
         failed = True
     if fmt == "json":

@@ -259,7 +259,8 @@ def read_review(wb: Any, name: str) -> Document:
                 bad("title", "条目的标题和原文不能都为空")
                 continue
             unit = text["unit"] or (by_ref[parent].unit if parent in by_ref else (default["name"] if default else ""))
-            fields = dict(label=text["label"], title=text["title"] or text["quote"][:40], text=text["quote"] or text["title"])
+            fields: dict[str, Any] = dict(label=text["label"], title=text["title"] or text["quote"][:40],
+                                          text=text["quote"] or text["title"])
             if table:
                 assist = split_units(text["assist"])
                 item: PlanItem = SheetItem(**fields, lead_unit=text["lead"] or None,
@@ -427,7 +428,8 @@ def _unit(u: dict[str, Any]) -> UnitPlan:
 def _item(d: dict[str, Any]) -> PlanItem:
     from tracker.sheets.tables import SheetItem
 
-    fields = dict(label=d["label"], title=d["title"], text=d["text"], targets=[_target(t) for t in d["targets"]],
+    fields: dict[str, Any] = dict(label=d["label"], title=d["title"], text=d["text"],
+                                  targets=[_target(t) for t in d["targets"]],
                   children=[_item(c) for c in d["children"]])
     if "lead_unit" in d:
         dl = d.get("deadline")

@@ -229,8 +229,8 @@ def find_header(rows: list[list[str]], scan: int = 12) -> Header | None:
         if not columns:
             continue
         title_lines: list[str] = []
-        for r in rows[:i]:
-            for c in r:
+        for above in rows[:i]:
+            for c in above:
                 if c and c not in title_lines:
                     title_lines.append(c)
         return Header(row=last, columns=columns, names={j: names[j] for j in columns}, title=" ".join(title_lines))
@@ -345,9 +345,10 @@ def read_table(rows: list[list[Any]], *, source: str | None = None, title: str |
             child = _row_item(cells, details, dues, notes, "", start, end, rownum, section, header, child=True)
             child.label = f"{len(group.children) + 1}."
             group.children.append(child)
-            ds = [c.deadline for c in group.children if c.deadline]
+            subs = [c for c in group.children if isinstance(c, SheetItem)]
+            ds = [c.deadline for c in subs if c.deadline]
             group.deadline = max(ds) if ds else group.deadline
-            for c in group.children:
+            for c in subs:
                 for u in [c.lead_unit, *c.assisting_units]:
                     if u and u != group.lead_unit and u not in group.assisting_units:
                         group.assisting_units.append(u)
