@@ -51,9 +51,21 @@ def test_export_writes_one_locked_form_per_unit(forms):
     names = [ws.cell(r, 3).value for r in range(4, ws.max_row + 1)]
     assert names[0] == "2.老旧小区改造" and names[1].strip().startswith("指标1")
     value_col = header.index("本期完成值") + 1
-    assert ws.cell(5, value_col).protection.locked is False  # target row: value to fill
-    assert ws.cell(4, value_col).protection.locked is True  # task row: no value
-    assert ws.cell(4, 3).protection.locked is True
+    from openpyxl.utils import get_column_letter
+
+    def column(name):
+        return ws.column_dimensions[get_column_letter(header.index(name) + 1)]
+
+    # the columns to fill are unlocked (a column's style governs its empty cells), the rest locked
+    for name in ("本期完成值", "完成百分比", "进展情况", "存在的问题", "下一步措施", "填报人", "填报日期"):
+        assert column(name).protection.locked is False, name
+    for name in ("任务编号", "工作任务 / 指标", "目标", "当前值"):
+        assert column(name).protection.locked is True, name
+    assert column("行标识").hidden is True
+    # yellow where a row is to be filled, grey where not: 本期完成值 only on target rows
+    rules = {str(cf.sqref): [(r.formula, r.dxf.fill.fgColor.rgb) for r in cf.rules] for cf in ws.conditional_formatting}
+    value_range = next(k for k in rules if k.startswith(get_column_letter(value_col)))
+    assert sorted(rules[value_range]) == [(['$B4<>""'], "00FFF2CC"), (['$B4=""'], "00F2F2F2")]
     kinds = {dv.type for dv in ws.data_validations.dataValidation}
     assert {"decimal", "date"} <= kinds
 
@@ -269,3 +281,26 @@ def test_sqlite_rows_untouched_by_refused_form(forms):
     before = counts()
     world.run("form", "import", str(p), ok=False)
     assert counts() == before == [0, 0]
+
+
+def test_form_dated_before_a_later_entry_does_not_overwrite_it(forms):
+    """Progress is ordered by the day it happened: a form dated earlier than an entry already
+    logged is recorded, but the later entry stays the current value."""
+    world, paths = forms
+    t = housing_task(world)
+    world.run("task", "update", str(t["id"]), "--target", "1", "--value", "9", "--on", "2023-10-09")
+    p = paths[HOUSING]
+
+    def edit(ws, h, rows):
+        ws.cell(rows[0], h["填报日期"], "2023/10/5")
+        ws.cell(rows[1], h["本期完成值"], 12)
+        ws.cell(rows[2], h["本期完成值"], 700)
+
+    fill_form(p, edit)
+    out = world.json("form", "import", str(p))
+    assert out[0]["logged"] == 2
+    t = housing_task(world)
+    assert [x["current"] for x in t["targets"] if x["kind"] == "count"] == [9, 700]
+    log = world.json("task", "log", str(t["id"]))
+    assert sorted((r["happened_on"], r["value"]) for r in log) == [
+        ("2023-10-05", 12), ("2023-10-05", 700), ("2023-10-09", 9)]

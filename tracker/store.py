@@ -614,3 +614,27 @@ def insert_progress_rows(c: Connection, rows: list[dict[str, Any]]) -> None:
         cols = list(rows[0])
         c.execute_many(f"INSERT INTO progress_update ({', '.join(cols)}) VALUES ({', '.join(':' + k for k in cols)})",
                        rows)
+
+
+def latest_notes_of(c: Connection, task_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """``latest_notes`` for some tasks only (a 填报 form's)."""
+    if not task_ids:
+        return {}
+    marks = ", ".join(f":i{n}" for n in range(len(task_ids)))
+    rows = c.query(
+        "SELECT pu.task_id, pu.note, pu.author, pu.happened_on FROM progress_update pu WHERE pu.id IN ("
+        " SELECT max(x.id) FROM progress_update x WHERE x.note IS NOT NULL AND x.note <> '' "
+        f" AND x.action IN ('update', 'done', 'reopen') AND x.task_id IN ({marks})"
+        " AND NOT EXISTS (SELECT 1 FROM progress_update r WHERE r.retracts_id = x.id) GROUP BY x.task_id)",
+        **{f"i{n}": v for n, v in enumerate(task_ids)})
+    return {int(r["task_id"]): r for r in rows}
+
+
+def latest_progress_days(c: Connection, task_ids: list[int]) -> dict[int, str]:
+    """The latest happened_on in each task's log (any row), as ISO dates."""
+    if not task_ids:
+        return {}
+    marks = ", ".join(f":i{n}" for n in range(len(task_ids)))
+    rows = c.query(f"SELECT task_id, max(happened_on) AS d FROM progress_update WHERE task_id IN ({marks}) "
+                   "GROUP BY task_id", **{f"i{n}": v for n, v in enumerate(task_ids)})
+    return {int(r["task_id"]): str(r["d"])[:10] for r in rows if r["d"] is not None}

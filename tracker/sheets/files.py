@@ -53,28 +53,56 @@ def check_xlsx(p: Path, what: str = "表格文件", max_bytes: int = MAX_BYTES) 
         raise InputError(f"{p.name} 不是有效的 Excel（.xlsx）文件：压缩包里没有工作簿{hint}")
 
 
-def load_workbook(p: Path, what: str = "表格文件", max_bytes: int = MAX_BYTES) -> Any:
+def load_workbook(p: Path, what: str = "表格文件", max_bytes: int = MAX_BYTES, read_only: bool = False) -> Any:
+    """The workbook with formulas read as their computed values; read_only streams (big forms)."""
     check_xlsx(p, what, max_bytes)
     import openpyxl
 
     try:
-        return openpyxl.load_workbook(p, data_only=True)
+        return openpyxl.load_workbook(p, data_only=True, read_only=read_only)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
         raise InputError(f"{p.name} 无法作为 Excel（.xlsx）文件读取：文件已损坏（{type(exc).__name__}）") from None
 
 
-def sheet_rows(ws: Any) -> list[list[Any]]:
-    """Cell values row by row, merged cells filled with their value."""
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    for rng in ws.merged_cells.ranges:
-        top = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
+def merged_ranges(ws: Any) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of each merged range, also for a streaming sheet."""
+    if hasattr(ws, "merged_cells"):
+        return [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
+    import re
+
+    from openpyxl.utils.cell import range_boundaries
+
+    src = ws._get_source()  # the read-only sheet's XML; openpyxl does not read its merges
+    try:
+        data = src.read()
+    finally:
+        src.close()
+    out = []
+    for ref in re.findall(rb'<(?:\w+:)?mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', data):
+        c1, r1, c2, r2 = range_boundaries(ref.decode())
+        out.append((int(r1), int(c1), int(r2), int(c2)))  # type: ignore[arg-type]
+    return out
+
+
+def fill_merged(rows: list[list[Any]], ranges: list[tuple[int, int, int, int]]) -> list[list[Any]]:
+    """Every cell of a merged range given the value of its top-left cell."""
+    for r1, c1, r2, c2 in ranges:
+        if r1 > len(rows):
+            continue
+        top_row = rows[r1 - 1]
+        top = top_row[c1 - 1] if c1 - 1 < len(top_row) else None
+        for r in range(r1, min(r2, len(rows)) + 1):
             row = rows[r - 1]
-            while len(row) < rng.max_col:
+            while len(row) < c2:
                 row.append(None)
-            for col in range(rng.min_col, rng.max_col + 1):
+            for col in range(c1, c2 + 1):
                 row[col - 1] = top
     return rows
+
+
+def sheet_rows(ws: Any) -> list[list[Any]]:
+    """Cell values row by row, merged cells filled with their value."""
+    return fill_merged([list(r) for r in ws.iter_rows(values_only=True)], merged_ranges(ws))
 
 
 def workbook_meta(wb: Any) -> dict[str, str]:

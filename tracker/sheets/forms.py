@@ -174,97 +174,105 @@ def export_forms(ctx: Context, unit: str | None = None, period: str | None = Non
 
 
 def _write_form(path: Path, unit: dict[str, Any], per: Period, form_id: str, views: list[Any], ctx: Context) -> int:
+    """Write one form with openpyxl's streaming writer (a 1,000-row form in a fraction of a second)."""
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from tracker.tasks import fmt_num, target_goal_text
 
-    wb = openpyxl.Workbook()
-    info = wb.active
-    info.title = HELP_SHEET
+    wb = openpyxl.Workbook(write_only=True)
     name = str(unit["name"])
-    lines = [
-        (f"{name} {per.label} 重点工作任务进展填报表", True),
-        (f"填报期：{per.label}（{per.start.isoformat()} 至 {per.end.isoformat()}）；导出时间："
-         f"{ctx.now().strftime('%Y-%m-%d %H:%M')}；表格标识：{form_id}", False),
-        ("", False),
-        ("填报说明", True),
-        ("1. 请在“填报表”工作表中填写黄色单元格，灰色单元格已锁定，请勿修改；请勿增删行、列，请勿修改工作表名称。", False),
-        ("2. 指标行（有指标序号的行）填写“本期完成值”：截至本期末的累计完成数，只填数字（如 12 或 3.5），不要带单位。", False),
-        ("3. 任务行（没有指标序号的行）填写“完成百分比”（0 到 100 的数字，可不填）、“进展情况”“存在的问题”“下一步措施”。", False),
-        ("4. “填报人”填写经办人姓名；“填报日期”按 2023-10-20 或 10月20日 填写，不填则按导入当天计。", False),
-        ("5. 没有进展的任务可以留空；填好后保存为 .xlsx（Excel 或 WPS 均可），按原文件发回。", False),
-        ("6. 本表只能用于本单位、本期填报；导入时会逐格检查，有错误的表会整表退回并列出错误位置。", False),
-    ]
-    for text, bold in lines:
-        info.append([text])
-        cell = info.cell(info.max_row, 1)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if bold:
-            cell.font = Font(bold=True, size=14 if info.max_row == 1 else 12)
+    info = wb.create_sheet(HELP_SHEET)
     info.column_dimensions["A"].width = 90
-    info.page_setup.paperSize = info.PAPERSIZE_A4
+    lines = [
+        (f"{name} {per.label} 重点工作任务进展填报表", 14),
+        (f"填报期：{per.label}（{per.start.isoformat()} 至 {per.end.isoformat()}）；导出时间："
+         f"{ctx.now().strftime('%Y-%m-%d %H:%M')}；表格标识：{form_id}", 0),
+        ("", 0),
+        ("填报说明", 12),
+        ("1. 请在“填报表”工作表中填写黄色单元格，灰色单元格已锁定，请勿修改；请勿增删行、列，请勿修改工作表名称。", 0),
+        ("2. 指标行（有指标序号的行）填写“本期完成值”：截至本期末的累计完成数，只填数字（如 12 或 3.5），不要带单位。", 0),
+        ("3. 任务行（没有指标序号的行）填写“完成百分比”（0 到 100 的数字，可不填）、“进展情况”“存在的问题”“下一步措施”。", 0),
+        ("4. “填报人”填写经办人姓名；“填报日期”按 2023-10-20 或 10月20日 填写，不填则按导入当天计。", 0),
+        ("5. 没有进展的任务可以留空；填好后保存为 .xlsx（Excel 或 WPS 均可），按原文件发回。", 0),
+        ("6. 本表只能用于本单位、本期填报；导入时会逐格检查，有错误的表会整表退回并列出错误位置。", 0),
+    ]
+    for text, size in lines:
+        line = WriteOnlyCell(info, text)
+        line.alignment = Alignment(wrap_text=True, vertical="top")
+        if size:
+            line.font = Font(bold=True, size=size)
+        info.append([line])
+    info.page_setup.paperSize = "9"  # A4
 
     ws = wb.create_sheet(FORM_SHEET)
     ncol = len(COLUMNS)
-    ws.cell(1, 1, f"{name} {per.label} 重点工作任务进展填报表").font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol - 1)
-    ws.cell(2, 1, f"填报单位：{name}    填报期：{per.start.isoformat()} 至 {per.end.isoformat()}    "
-                  f"表格标识：{form_id}")
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncol - 1)
     head_fill = PatternFill("solid", fgColor="D9E1F2")
     input_fill = PatternFill("solid", fgColor="FFF2CC")
     locked_fill = PatternFill("solid", fgColor="F2F2F2")
     wrap = Alignment(wrap_text=True, vertical="top")
     unlocked = Protection(locked=False)
-    bold = Font(bold=True)
-    for j, (head, _key, width, _edit) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(HEADER_ROW, j, head)
-        cell.font, cell.fill = bold, head_fill
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    for j, (_head, _key, width, _edit) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.column_dimensions[get_column_letter(COL["key"])].hidden = True
+    # written with the first row in streaming mode: set before any row is appended
+    ws.freeze_panes = f"{get_column_letter(COL['goal'])}{HEADER_ROW + 1}"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
+    # Rows are written as plain values: which cells are to be filled (yellow) or not (grey) is
+    # set once per column (unlocked) and by conditional formatting over the data rows, so a
+    # 1,000-row form writes no style per cell (openpyxl writes styled cells ten times slower).
+    for key in INPUT_KEYS:
+        dim = ws.column_dimensions[get_column_letter(COL[key])]
+        dim.protection = unlocked
+        if key in ("progress", "problems", "next"):
+            dim.alignment = wrap
+        if key == "date":
+            dim.number_format = "yyyy-mm-dd"
+    ws.column_dimensions[get_column_letter(COL["name"])].alignment = wrap
+
+    def cell(value: Any, look: str) -> Any:
+        c = WriteOnlyCell(ws, value)
+        if look == "head":
+            c.font, c.fill = Font(bold=True), head_fill
+            c.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        else:
+            c.font = Font(bold=True, size=14)
+        return c
+
+    ws.append([cell(f"{name} {per.label} 重点工作任务进展填报表", "title")])
+    ws.append([f"填报单位：{name}    填报期：{per.start.isoformat()} 至 {per.end.isoformat()}    表格标识：{form_id}"])
+    ws.merged_cells.add(f"A1:{get_column_letter(ncol - 1)}1")
+    ws.merged_cells.add(f"A2:{get_column_letter(ncol - 1)}2")
+    ws.row_dimensions[HEADER_ROW].height = 30  # streaming: before the row is written
+    ws.append([cell(head, "head") for head, _, _, _ in COLUMNS])
+    width = len(COLUMNS)
     r = HEADER_ROW
-    value_rows: list[int] = []
-    task_rows: list[int] = []
     for v in views:
         r += 1
-        task_rows.append(r)
+        row: list[Any] = [None] * width
+        row[COL["task"] - 1] = v.id
+        row[COL["name"] - 1] = f"{v.row['label'] or ''}{v.row['title']}"
         due = v.deadline.isoformat() if v.deadline else ""
-        values = {"task": v.id, "target": None, "name": f"{v.row['label'] or ''}{v.row['title']}",
-                  "goal": "", "due": due, "current": f"{v.completion:.0f}%", "key": f"{v.id}/"}
-        for key, val in values.items():
-            ws.cell(r, COL[key], val)
-        ws.cell(r, COL["name"]).alignment = wrap
-        for key in INPUT_KEYS:
-            cell = ws.cell(r, COL[key])
-            if key == "value":
-                cell.fill = locked_fill
-            else:
-                cell.protection, cell.fill = unlocked, input_fill
-                if key in ("progress", "problems", "next"):
-                    cell.alignment = wrap
+        row[COL["due"] - 1] = due
+        row[COL["current"] - 1] = f"{v.completion:.0f}%"
+        ws.append(row)
         for i, t in enumerate(v.targets, start=1):
             if t["kind"] not in ("count", "percent", "amount", "ratio"):
                 continue
             r += 1
-            value_rows.append(r)
-            subject = t.get("subject") or t.get("quote") or ""
-            row_vals = {"task": v.id, "target": i, "name": f"    指标{i}：{subject}", "goal": target_goal_text(t),
-                        "due": t["deadline"] or due,
-                        "current": None if t["current_value"] is None else float(fmt_num(t["current_value"])),
-                        "key": f"{v.id}/{t['id']}"}
-            for key, val in row_vals.items():
-                ws.cell(r, COL[key], val)
-            for key in INPUT_KEYS:
-                cell = ws.cell(r, COL[key])
-                if key in ("value", "author", "date"):
-                    cell.protection, cell.fill = unlocked, input_fill
-                else:
-                    cell.fill = locked_fill
+            row = [None] * width
+            row[COL["task"] - 1] = v.id
+            row[COL["target"] - 1] = i
+            row[COL["name"] - 1] = f"    指标{i}：{t.get('subject') or t.get('quote') or ''}"
+            row[COL["goal"] - 1] = target_goal_text(t)
+            row[COL["due"] - 1] = t["deadline"] or due
+            row[COL["current"] - 1] = None if t["current_value"] is None else float(fmt_num(t["current_value"]))
+            row[COL["key"] - 1] = int(t["id"])  # a number, not text: no shared string to parse back
+            ws.append(row)
     last = max(r, HEADER_ROW + 1)
 
     def letter(key: str) -> str:
@@ -280,21 +288,30 @@ def _write_form(path: Path, unit: dict[str, Any], per: Period, form_id: str, vie
                              showErrorMessage=True, errorTitle="请填写日期", error="填报日期请按 2023-10-20 的格式填写")
     for dv, key in ((dv_num, "value"), (dv_pct, "percent"), (dv_date, "date")):
         dv.add(f"{letter(key)}{HEADER_ROW + 1}:{letter(key)}{last}")
-        ws.add_data_validation(dv)
-    for row in range(HEADER_ROW + 1, last + 1):
-        ws.cell(row, COL["date"]).number_format = "yyyy-mm-dd"
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, COL["goal"])
+        ws.data_validations.append(dv)
+    from openpyxl.formatting.formatting import ConditionalFormattingList
+    from openpyxl.formatting.rule import FormulaRule
+
+    first = HEADER_ROW + 1
+    target_cell = f"${letter('target')}{first}"
+    ws.conditional_formatting = ConditionalFormattingList()  # the streaming sheet has none of its own
+    task_only = " ".join(f"{letter(k)}{first}:{letter(k)}{last}" for k in ("percent", "progress", "problems", "next"))
+    target_only = f"{letter('value')}{first}:{letter('value')}{last}"
+    both = " ".join(f"{letter(k)}{first}:{letter(k)}{last}" for k in ("author", "date"))
+    ws.conditional_formatting.add(task_only, FormulaRule(formula=[f'{target_cell}=""'], fill=input_fill))
+    ws.conditional_formatting.add(task_only, FormulaRule(formula=[f'{target_cell}<>""'], fill=locked_fill))
+    ws.conditional_formatting.add(target_only, FormulaRule(formula=[f'{target_cell}<>""'], fill=input_fill))
+    ws.conditional_formatting.add(target_only, FormulaRule(formula=[f'{target_cell}=""'], fill=locked_fill))
+    ws.conditional_formatting.add(both, FormulaRule(formula=["TRUE"], fill=input_fill))
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # widths may be changed
     ws.protection.formatRows = False
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.print_options.gridLines = True
-    wb.active = 1
 
     meta = wb.create_sheet("_tracker")
     for k, val in (("kind", "form"), ("version", FORM_VERSION), ("form_id", form_id), ("unit_id", int(unit["id"])),
@@ -302,6 +319,7 @@ def _write_form(path: Path, unit: dict[str, Any], per: Period, form_id: str, vie
                    ("period_end", per.end.isoformat()), ("rows", r - HEADER_ROW)):
         meta.append([k, val])
     meta.sheet_state = "veryHidden"
+    wb.active = 1
     tmp = path.with_name(path.name + ".tmp")
     wb.save(tmp)
     tmp.replace(path)
@@ -399,6 +417,14 @@ def read_date(value: Any, per: Period) -> date:
 
 
 def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        t = value.strip()
+        if "\n" not in t and "\r" not in t and "\u3000" not in t and "\xa0" not in t and "  " not in t:
+            return t  # the common case, without the full tidy-up
     from tracker.sheets.tables import cell_text
 
     return cell_text(value)
@@ -440,9 +466,18 @@ def import_form(ctx: Context, p: Path, *, dry_run: bool = False, partial: bool =
                 unit: str | None = None) -> FormResult:
     from tracker.sheets import files
 
-    res = FormResult(file=p.name)
     files.check_xlsx(p, "填报表", MAX_FORM_BYTES)
-    wb = files.load_workbook(p, "填报表", MAX_FORM_BYTES)
+    wb = files.load_workbook(p, "填报表", MAX_FORM_BYTES, read_only=True)
+    try:
+        return _import_workbook(ctx, p, wb, dry_run=dry_run, partial=partial, unit=unit)
+    finally:
+        wb.close()
+
+
+def _import_workbook(ctx: Context, p: Path, wb: Any, *, dry_run: bool, partial: bool, unit: str | None) -> FormResult:
+    from tracker.sheets import files
+
+    res = FormResult(file=p.name)
     meta = files.workbook_meta(wb)
     if meta.get("kind") != "form":
         what = "立项审核表（请用 tracker plan import 导入）" if meta.get("kind") == "review" else \
@@ -487,7 +522,7 @@ def import_form(ctx: Context, p: Path, *, dry_run: bool = False, partial: bool =
         targets: dict[int, dict[str, Any]] = {}
         for t in store.targets_by_task_ids(c, ids):
             targets[int(t["id"])] = t
-        notes = store.latest_notes(c) if rows else {}
+        notes = store.latest_notes_of(c, ids)
         by_task: dict[int, list[dict[str, Any]]] = {}
         for t in sorted(targets.values(), key=lambda t: (t["position"], t["id"])):
             by_task.setdefault(int(t["task_id"]), []).append(t)
@@ -552,11 +587,10 @@ def import_form(ctx: Context, p: Path, *, dry_run: bool = False, partial: bool =
         res.logged = len(progress)
         if dry_run:
             return res
+        latest = store.latest_progress_days(c, sorted(touched))  # before this form's rows are added
         store.insert_progress_rows(c, progress)
-        for tid in sorted(touched):
-            tk.recompute(c, tid)
+        _apply(c, progress, latest, trows, now)
         if touched:
-            c.execute_many("UPDATE task SET updated_at = :now WHERE id = :id", [{"now": now, "id": t} for t in touched])
             tk.refresh_rollups(c, sorted(touched))
         if dup is None:
             store.insert_form_submission(
@@ -567,6 +601,35 @@ def import_form(ctx: Context, p: Path, *, dry_run: bool = False, partial: bool =
         return res
 
     return ctx.db.write(run)
+
+
+def _apply(c: Connection, progress: list[dict[str, Any]], latest: dict[int, str], trows: dict[int, dict[str, Any]],
+           now: datetime) -> None:
+    """Bring targets' current values and tasks' percent in step with the rows just logged.
+
+    A task whose log already has a row on a later day than the form's is recomputed from its
+    whole log; for the others (nearly always all) the form's values are the newest, set in bulk.
+    """
+    from tracker import tasks as tk
+
+    slow = {r["task_id"] for r in progress if latest.get(r["task_id"], "") > r["happened_on"].isoformat()}
+    for tid in sorted(slow):
+        tk.recompute(c, tid)
+    fast = [r for r in progress if r["task_id"] not in slow]
+    values = [{"v": r["value"], "id": r["target_id"]} for r in fast if r["target_id"] is not None]
+    if values:
+        c.execute_many("UPDATE target SET current_value = :v WHERE id = :id", values)
+    percents = [{"p": r["percent"], "id": r["task_id"]} for r in fast if r["percent"] is not None]
+    if percents:
+        c.execute_many("UPDATE task SET percent = :p WHERE id = :id", percents)
+    last: dict[int, date] = {}
+    for r in progress:
+        last[r["task_id"]] = max(last.get(r["task_id"], r["happened_on"]), r["happened_on"])
+    rows = []
+    for tid, day in last.items():
+        before = latest.get(tid)
+        rows.append({"id": tid, "now": now, "d": max(day.isoformat(), before) if before else day.isoformat()})
+    c.execute_many("UPDATE task SET last_update_on = :d, updated_at = :now WHERE id = :id", rows)
 
 
 def _file_sha(p: Path) -> str:
@@ -640,11 +703,14 @@ def _formulas_without_values(p: Path) -> set[tuple[int, int]]:
 
 def _read_rows(ws: Any, per: Period, formula_cells: set[tuple[int, int]],
                today: date) -> tuple[list[CellError], list[_Row]]:
-    from tracker.sheets.files import sheet_rows
+    from tracker.sheets.files import fill_merged, merged_ranges
 
     sheet = ws.title
     errors: list[CellError] = []
-    values = sheet_rows(ws)
+    pct_format: set[tuple[int, int]] = set()
+    values: list[list[Any]] = [list(r) for r in ws.iter_rows(values_only=True)]
+    ranges = merged_ranges(ws)
+    fill_merged(values, ranges)
     cols: dict[str, int] = {}
     header_at = -1
     for i, row in enumerate(values[:12]):
@@ -659,19 +725,22 @@ def _read_rows(ws: Any, per: Period, formula_cells: set[tuple[int, int]],
     if missing:
         raise InputError(f"“{sheet}”表缺少“{'”“'.join(missing)}”列（可能被删除或改名），未导入；"
                          "请使用导出的原表填报，或重新导出")
-    pct_format = {}
-    if "percent" in cols:
-        for row in ws.iter_rows(min_row=header_at + 2, min_col=cols["percent"] + 1, max_col=cols["percent"] + 1):
-            for cell in row:
-                if "%" in (cell.number_format or ""):
-                    pct_format[cell.row] = True
+    pc = cols["percent"]
+    if any(isinstance(v, float) and 0 < v <= 1 for row in values[header_at + 1:] if pc < len(row)
+           for v in (row[pc],)):
+        # 40% typed in Excel is stored as 0.4 formatted as percent: look at the formats (a second pass,
+        # only when such a value is there)
+        for cells in ws.iter_rows(min_row=header_at + 2, min_col=pc + 1, max_col=pc + 1):
+            for c in cells:
+                if "%" in (getattr(c, "number_format", None) or ""):
+                    pct_format.add((c.row, pc + 1))
     out: list[_Row] = []
     merged_from: dict[tuple[int, int], int] = {}
-    for rng in ws.merged_cells.ranges:
-        for rr in range(rng.min_row, rng.max_row + 1):
-            for cc in range(rng.min_col, rng.max_col + 1):
-                if (rr, cc) != (rng.min_row, rng.min_col):
-                    merged_from[(rr, cc)] = rng.min_row
+    for r1, c1, r2, c2 in ranges:
+        for rr in range(r1, r2 + 1):
+            for cc in range(c1, c2 + 1):
+                if (rr, cc) != (r1, c1):
+                    merged_from[(rr, cc)] = r1
     for i in range(header_at + 1, len(values)):
         rownum = i + 1
         row = values[i]
@@ -708,7 +777,7 @@ def _read_rows(ws: Any, per: Period, formula_cells: set[tuple[int, int]],
                     if vals[k] < 0:
                         raise ValueError("不能为负数")
                 elif k == "percent":
-                    x = read_number(v, percent_cell=isinstance(v, (int, float)) and pct_format.get(rownum, False))
+                    x = read_number(v, percent_cell=isinstance(v, (int, float)) and (rownum, cols["percent"] + 1) in pct_format)
                     if not 0 <= x <= 100:
                         raise ValueError(f"应在 0 到 100 之间：{x:g}")
                     vals[k] = x
@@ -732,15 +801,20 @@ def _read_rows(ws: Any, per: Period, formula_cells: set[tuple[int, int]],
 
 
 def _row_key(key: Any, task_cell: Any, target_cell: Any) -> tuple[int | None, int | None]:
-    text = _text(key)
-    m = re.fullmatch(r"(\d+)/(\d*)", text)
-    if m:
-        return int(m.group(1)), (int(m.group(2)) if m.group(2) else None)
+    """(task id, target id) of a row: 任务编号, and the hidden 行标识 (the target's id) on target rows.
+
+    Without 行标识 (the hidden column deleted) a target is known by its 指标序号, resolved
+    against the database and returned negative."""
     t, g = _text(task_cell).lstrip("#"), _text(target_cell)
-    if t.isdigit() and not g:
+    if not t.isdigit():
+        return None, None
+    if not g:
         return int(t), None
-    if t.isdigit() and g.isdigit():
-        return int(t), -int(g)  # the target's number within its task, resolved against the database
+    k = _text(key)
+    if k.isdigit():
+        return int(t), int(k)
+    if g.isdigit():
+        return int(t), -int(g)
     return None, None
 
 
