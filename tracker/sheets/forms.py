@@ -255,7 +255,10 @@ def _write_form(path: Path, unit: dict[str, Any], per: Period, form_id: str, vie
         r += 1
         row: list[Any] = [None] * width
         row[COL["task"] - 1] = v.id
-        row[COL["name"] - 1] = f"{v.row['label'] or ''}{v.row['title']}"
+        row[COL["name"] - 1] = _safe(f"{v.row['label'] or ''}{v.row['title']}")
+        long = len(row[COL["name"] - 1]) // max(1, int(COLUMNS[COL["name"] - 1][2] / 2.1))
+        if long:
+            ws.row_dimensions[r].height = 15 * (long + 1)  # streaming: before the row is written
         due = v.deadline.isoformat() if v.deadline else ""
         row[COL["due"] - 1] = due
         row[COL["current"] - 1] = f"{v.completion:.0f}%"
@@ -267,7 +270,7 @@ def _write_form(path: Path, unit: dict[str, Any], per: Period, form_id: str, vie
             row = [None] * width
             row[COL["task"] - 1] = v.id
             row[COL["target"] - 1] = i
-            row[COL["name"] - 1] = f"    指标{i}：{t.get('subject') or t.get('quote') or ''}"
+            row[COL["name"] - 1] = _safe(f"    指标{i}：{t.get('subject') or t.get('quote') or ''}")
             row[COL["goal"] - 1] = target_goal_text(t)
             row[COL["due"] - 1] = t["deadline"] or due
             row[COL["current"] - 1] = None if t["current_value"] is None else float(fmt_num(t["current_value"]))
@@ -414,6 +417,12 @@ def read_date(value: Any, per: Period) -> date:
     except ValueError:
         raise ValueError(f"“{value}”不是有效的日期") from None
     raise ValueError(f"“{value}”不是日期，请按 2023-10-20 或 10月20日 填写")
+
+
+def _safe(text: str) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def _text(value: Any) -> str:

@@ -80,8 +80,16 @@ def write_review(doc: Document, path: str | Path) -> int:
     ref = 0
 
     def put(values: dict[str, Any], is_item: bool) -> None:
-        ws.append([values.get(key) for _, key, _ in COLUMNS])
+        ws.append([_safe(values.get(key)) for _, key, _ in COLUMNS])
         r = ws.max_row
+        for key in ("quote", "title", "label", "subject"):
+            c = ws.cell(r, COL[key])
+            if isinstance(c.value, str) and c.value.startswith("="):
+                c.data_type = "s"  # text that looks like a formula stays text
+        lines = max(_lines(values.get("quote"), COLUMNS[COL["quote"] - 1][2]),
+                    _lines(values.get("title"), COLUMNS[COL["title"] - 1][2]))
+        if lines > 1:
+            ws.row_dimensions[r].height = min(15 * lines, 300)
         ws.cell(r, COL["quote"]).alignment = wrap
         ws.cell(r, COL["title"]).alignment = wrap
         ws.cell(r, COL["deadline"]).number_format = "yyyy-mm-dd"
@@ -171,6 +179,23 @@ def write_review(doc: Document, path: str | Path) -> int:
     wb.save(tmp)
     tmp.replace(p)
     return ws.max_row - 1
+
+
+def _safe(value: Any) -> Any:
+    """Text without the control characters a workbook cannot hold."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def _lines(text: Any, width: int) -> int:
+    """Lines a wrapped text takes in a column of this width (a CJK character is two units)."""
+    if not isinstance(text, str) or not text:
+        return 1
+    per = max(1, int(width / 2.1))
+    return sum(max(1, -(-len(part) // per)) for part in text.split("\n"))
 
 
 # -- reading back ---------------------------------------------------------------------------------
