@@ -206,3 +206,30 @@ def test_bundled_example_task_list(world):
     assert len(items) == 9 and doc["units"][0]["name"] == "清河县"
     health = next(i for i in items if i["title"] == "提升基层医疗服务能力")
     assert len(health["children"]) == 2
+
+
+def test_bad_table_files_get_clear_messages(world):
+    (world.path / "假的.xlsx").write_text("序号,任务\n", encoding="utf-8")
+    (world.path / "旧版.xls").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    big = world.path / "大表.xlsx"
+    with open(big, "wb") as f:
+        f.truncate(50 * 1024 * 1024)
+    for name, message in (("假的.xlsx", "不是有效的 Excel（.xlsx）文件"), ("旧版.xls", "另存为 .xlsx"),
+                          ("大表.xlsx", "文件过大（50.0 MB）")):
+        r = world.run("plan", "import", name, ok=False)
+        assert r.exit_code == 2 and message in r.output.replace("\n", ""), (name, r.output)
+        assert "Traceback" not in r.output
+    assert world.json("plan", "list") == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=12), st.integers(-10**6, 10**6), st.floats(allow_nan=True), st.none()))
+def test_form_cell_readers_fail_only_with_a_message(value):
+    from tracker.sheets.forms import parse_period, read_date, read_number
+
+    per = parse_period("2023-10", date(2023, 10, 9))
+    for reader in (read_number, lambda v: read_date(v, per)):
+        try:
+            reader(value)
+        except ValueError as exc:
+            assert str(exc)  # a Chinese message for the cell report
