@@ -186,7 +186,10 @@ def _write_form(path: Path, unit: dict[str, Any], per: Period, form_id: str, vie
     wb = openpyxl.Workbook(write_only=True)
     name = str(unit["name"])
     info = wb.create_sheet(HELP_SHEET)
-    info.column_dimensions["A"].width = 90
+    info.column_dimensions["A"].width = 62
+    info.sheet_properties.pageSetUpPr.fitToPage = True  # streaming: before the first row
+    info.page_setup.fitToWidth = 1
+    info.page_setup.fitToHeight = 0
     lines = [
         (f"{name} {per.label} 重点工作任务进展填报表", 14),
         (f"填报期：{per.label}（{per.start.isoformat()} 至 {per.end.isoformat()}）；导出时间："
@@ -200,7 +203,10 @@ def _write_form(path: Path, unit: dict[str, Any], per: Period, form_id: str, vie
         ("5. 没有进展的任务可以留空；填好后保存为 .xlsx（Excel 或 WPS 均可），按原文件发回。", 0),
         ("6. 本表只能用于本单位、本期填报；导入时会逐格检查，有错误的表会整表退回并列出错误位置。", 0),
     ]
-    for text, size in lines:
+    for n, (text, size) in enumerate(lines, start=1):
+        wraps = -(-len(text) // 27)  # about 27 Chinese characters to a line at this width
+        if wraps > 1:
+            info.row_dimensions[n].height = 16 * wraps
         line = WriteOnlyCell(info, text)
         line.alignment = Alignment(wrap_text=True, vertical="top")
         if size:
