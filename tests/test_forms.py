@@ -297,3 +297,19 @@ def test_form_dated_before_a_later_entry_does_not_overwrite_it(forms):
     log = world.json("task", "log", str(t["id"]))
     assert sorted((r["happened_on"], r["value"]) for r in log) == [
         ("2023-10-05", 12), ("2023-10-05", 700), ("2023-10-09", 9)]
+
+
+def test_several_forms_at_once_are_read_in_parallel_and_written_each_alone(forms):
+    """Four files: read by worker processes; a bad one is refused, the others are recorded."""
+    world, paths = forms
+    for unit, p in paths.items():
+        bad = unit == "县教育体育局"
+        fill_form(p, lambda ws, h, rows, bad=bad: ws.cell(rows[1], h["本期完成值"], "很多" if bad else 5))
+    r = world.run("form", "import", *map(str, paths.values()), ok=False)
+    assert r.exit_code == 2
+    out = r.output.replace("\n", "")
+    assert "县教育体育局_2023-10_填报表.xlsx（县教育体育局，2023-10） 有 1 处错误，整表未导入" in out
+    status = {u["unit"]: u["sent"] for u in world.json("form", "status", "--period", "2023-10")["units"]}
+    assert status == {"县发展和改革局": True, HOUSING: True, "县教育体育局": False, "县人力资源和社会保障局": True}
+    currents = {t["unit"]: t["targets"][0]["current"] for t in world.json("task", "list")}
+    assert currents == {"县发展和改革局": 5, HOUSING: 5, "县教育体育局": None, "县人力资源和社会保障局": 5}

@@ -45,23 +45,11 @@ def import_(
     """把填好的填报表记录为进展（填报人为作者；同一张表重复导入不会重复记录）。"""
     from tracker.cli import render
     from tracker.cli.task import _format
-    from tracker.errors import TrackerError
-    from tracker.sheets.forms import import_form
+    from tracker.sheets.forms import import_forms
 
     fmt = _format(fmt)
-    from pathlib import Path
-
-    c = context(ctx)
-    done = []
-    failed = False
-    for f in files:
-        try:
-            done.append(import_form(c, Path(f), dry_run=dry_run, partial=partial, unit=unit))
-        except TrackerError as exc:
-            failed = True
-            render.error(exc.message)
-    if any(r.refused or (r.errors and not r.written) for r in done):
-        failed = True
+    done = import_forms(context(ctx), files, dry_run=dry_run, partial=partial, unit=unit)
+    failed = any(r.error or r.refused or (r.errors and not r.written) for r in done)
     if fmt == "json":
         render.print_json([r.to_dict() for r in done])
     else:

@@ -532,6 +532,9 @@ def job_run(run: Any) -> None:
 def form_results(results: list[Any], dry_run: bool) -> None:
     """What each imported 填报 form did, and every problem found in it."""
     for r in results:
+        if r.error:
+            error(r.error)
+            continue
         if r.refused:
             error(f"{r.file}：{r.refused}")
             continue

@@ -364,11 +364,13 @@ class FormResult:
     written: bool = False
     duplicate_of: str | None = None
     skipped_rows: int = 0
+    error: str | None = None  # the file could not be read as a form (the message names the file)
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.file, "unit": self.unit, "period": self.period, "form_id": self.form_id,
                 "rows": self.rows, "logged": self.logged, "unchanged": self.unchanged, "written": self.written,
-                "refused": self.refused, "duplicate_of": self.duplicate_of, "skipped_rows": self.skipped_rows,
+                "refused": self.refused, "error": self.error, "duplicate_of": self.duplicate_of,
+                "skipped_rows": self.skipped_rows,
                 "errors": [e.text() for e in self.errors]}
 
 
@@ -463,10 +465,49 @@ def _header_key(text: str) -> str | None:
 
 def import_forms(ctx: Context, paths: list[str], *, dry_run: bool = False, partial: bool = False,
                  unit: str | None = None) -> list[FormResult]:
-    """Read filled forms back as progress updates; one transaction per file."""
+    """Read filled forms back as progress updates; one transaction per file.
+
+    The files are read (the slow part: openpyxl parsing every cell) in parallel processes when
+    there are several; they are checked against the database and written one after another.
+    """
+    from tracker.errors import TrackerError
+
     if not paths:
         raise InputError("请给出要导入的填报表文件")
-    return [import_form(ctx, Path(p), dry_run=dry_run, partial=partial, unit=unit) for p in paths]
+    parsed = _parse_all([str(p) for p in paths], ctx.today)
+    out = []
+    for path, got in zip(paths, parsed, strict=True):
+        if isinstance(got, str):
+            out.append(FormResult(file=Path(path).name, error=got))
+            continue
+        try:
+            out.append(apply_form(ctx, got, dry_run=dry_run, partial=partial, unit=unit))
+        except TrackerError as exc:
+            out.append(FormResult(file=Path(path).name, error=exc.message))
+    return out
+
+
+def _parse_all(paths: list[str], today: date) -> list[ParsedForm | str]:
+    import os
+
+    workers = min(os.cpu_count() or 1, 4, len(paths))
+    if workers < 2 or len(paths) < 4:
+        return [_parse_or_message(p, today) for p in paths]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: a forked child would share the parent's open database connection
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(_parse_or_message, paths, [today] * len(paths), chunksize=max(1, len(paths) // (4 * workers))))
+
+
+def _parse_or_message(path: str, today: date) -> ParsedForm | str:
+    from tracker.errors import TrackerError
+
+    try:
+        return parse_form(Path(path), today)
+    except TrackerError as exc:
+        return exc.message
 
 
 @dataclass
@@ -477,33 +518,50 @@ class _Row:
     values: dict[str, Any]
 
 
-def import_form(ctx: Context, p: Path, *, dry_run: bool = False, partial: bool = False,
-                unit: str | None = None) -> FormResult:
+@dataclass
+class ParsedForm:
+    """What a form file says, read without the database."""
+
+    path: str
+    meta: dict[str, str]
+    period: Period
+    errors: list[CellError]
+    rows: list[_Row]
+
+
+def parse_form(p: Path, today: date) -> ParsedForm:
+    """Read and check one filled form file; InputError when it is not a usable form."""
     from tracker.sheets import files
 
     files.check_xlsx(p, "填报表", MAX_FORM_BYTES)
     wb = files.load_workbook(p, "填报表", MAX_FORM_BYTES, read_only=True)
     try:
-        return _import_workbook(ctx, p, wb, dry_run=dry_run, partial=partial, unit=unit)
+        meta = files.workbook_meta(wb)
+        if meta.get("kind") != "form":
+            what = "立项审核表（请用 tracker plan import 导入）" if meta.get("kind") == "review" else \
+                "不是 tracker 导出的填报表（缺少表格标识）"
+            raise InputError(f"{p.name} {what}：请用 tracker form export 导出的表格填报后再导入")
+        per = parse_period(meta.get("period", ""), today)
+        if FORM_SHEET not in wb.sheetnames:
+            raise InputError(f"{p.name} 中没有“{FORM_SHEET}”工作表（可能被删除或改名），请使用导出的原表填报")
+        errors, rows = _read_rows(wb[FORM_SHEET], per, _formulas_without_values(p), today)
     finally:
         wb.close()
+    return ParsedForm(str(p), meta, per, errors, rows)
 
 
-def _import_workbook(ctx: Context, p: Path, wb: Any, *, dry_run: bool, partial: bool, unit: str | None) -> FormResult:
-    from tracker.sheets import files
+def import_form(ctx: Context, p: Path, *, dry_run: bool = False, partial: bool = False,
+                unit: str | None = None) -> FormResult:
+    return apply_form(ctx, parse_form(p, ctx.today), dry_run=dry_run, partial=partial, unit=unit)
 
+
+def apply_form(ctx: Context, parsed: ParsedForm, *, dry_run: bool = False, partial: bool = False,
+               unit: str | None = None) -> FormResult:
+    """Check a read form against the database and log what it says (one transaction)."""
+    p = Path(parsed.path)
+    meta, per = parsed.meta, parsed.period
     res = FormResult(file=p.name)
-    meta = files.workbook_meta(wb)
-    if meta.get("kind") != "form":
-        what = "立项审核表（请用 tracker plan import 导入）" if meta.get("kind") == "review" else \
-            "不是 tracker 导出的填报表（缺少表格标识）"
-        raise InputError(f"{p.name} {what}：请用 tracker form export 导出的表格填报后再导入")
     res.form_id, res.period, res.unit = meta.get("form_id", ""), meta.get("period", ""), meta.get("unit", "")
-    per = parse_period(res.period, ctx.today)
-    if FORM_SHEET not in wb.sheetnames:
-        raise InputError(f"{p.name} 中没有“{FORM_SHEET}”工作表（可能被删除或改名），请使用导出的原表填报")
-    ws = wb[FORM_SHEET]
-    formula_cells = _formulas_without_values(p)
 
     def check(c: Connection) -> dict[str, Any]:
         exp = store.form_export(c, res.form_id)
@@ -525,7 +583,7 @@ def _import_workbook(ctx: Context, p: Path, wb: Any, *, dry_run: bool, partial: 
                        f"请使用本期的填报表（tracker form export --unit {res.unit} --period {now_per.key}），未导入")
         return res
 
-    errors, rows = _read_rows(ws, per, formula_cells, ctx.today)
+    errors, rows = parsed.errors, parsed.rows
     res.errors.extend(errors)
     unit_id = int(exp["unit_id"])
 
