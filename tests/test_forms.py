@@ -299,9 +299,16 @@ def test_form_dated_before_a_later_entry_does_not_overwrite_it(forms):
         ("2023-10-05", 12), ("2023-10-05", 700), ("2023-10-09", 9)]
 
 
-def test_several_forms_at_once_are_read_in_parallel_and_written_each_alone(forms):
+def test_several_forms_at_once_are_read_in_parallel_and_written_each_alone(forms, monkeypatch):
     """Four files: read by worker processes; a bad one is refused, the others are recorded."""
+    from tracker.sheets import forms as form_module
+
+    monkeypatch.setattr(form_module, "PARALLEL_BYTES", 0)  # small files, but through the workers
+    monkeypatch.setattr(form_module, "PARALLEL_ROWS", 0)
     world, paths = forms
+    again = world.json("form", "export", "--period", "2023-10", "-o", "forms")  # written by workers too
+    assert sorted(f["unit"] for f in again) == sorted(paths)
+    paths = {f["unit"]: Path(f["path"]) for f in again}
     for unit, p in paths.items():
         bad = unit == "县教育体育局"
         fill_form(p, lambda ws, h, rows, bad=bad: ws.cell(rows[1], h["本期完成值"], "很多" if bad else 5))
