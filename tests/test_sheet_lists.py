@@ -233,3 +233,14 @@ def test_form_cell_readers_fail_only_with_a_message(value):
             reader(value)
         except ValueError as exc:
             assert str(exc)  # a Chinese message for the cell report
+
+
+def test_a_prose_word_plan_with_a_task_table_stays_prose(world):
+    """The bundled 水利局 plan has headings and a table under 下半年工作计划: the prose reader reads
+    it (items under their headings), not the task-list reader."""
+    from tests.conftest import REPO
+
+    doc = world.json("plan", "parse", str(REPO / "examples" / "plans" / "某县水利局2024年下半年工作计划.docx"))
+    unit = doc["units"][0]
+    assert unit["plan_heading"] == "二、下半年工作计划"
+    assert unit["items"][0]["title"] == "水利工程建设" and "lead_unit" not in unit["items"][0]

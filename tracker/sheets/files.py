@@ -141,7 +141,7 @@ def csv_tables(p: Path) -> list[tuple[str, list[list[Any]]]]:
 
 
 def docx_tables(p: Path) -> tuple[list[tuple[str, list[list[Any]]]], int, str]:
-    """(tables, characters of text outside the tables, first paragraph) of a .docx."""
+    """(tables, paragraphs of text outside the tables, first paragraph) of a .docx."""
     import docx
 
     try:
@@ -151,4 +151,4 @@ def docx_tables(p: Path) -> tuple[list[tuple[str, list[list[Any]]]], int, str]:
         paras = [par.text.strip() for par in document.paragraphs if par.text.strip()]
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on a damaged file
         raise InputError(f"{p.name} 无法作为 Word（.docx）文件读取：文件已损坏或不是 Word 文档（{type(exc).__name__}）") from None
-    return tables, sum(len(x) for x in paras), " ".join(paras[:2])
+    return tables, len(paras), " ".join(paras[:2])

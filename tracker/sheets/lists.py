@@ -56,14 +56,10 @@ def parse_sheet_file(p: Path, year: int | None = None, half: int | None = None) 
 
         if not zipfile.is_zipfile(p):
             return None  # the prose reader gives the message
-        tables, prose_chars, first = files.docx_tables(p)
-        doc = table_document(tables, source=str(p), file_title=first or p.stem, year=year, half=half)
-        if doc is None:
-            return None
-        table_chars = sum(len(it.text) for u in doc.units for it in u.items)
-        if prose_chars > max(800, table_chars):
-            return None  # a prose plan with a table in it: the prose reader reads both
-        return doc
+        tables, paragraphs, first = files.docx_tables(p)
+        if not tables or paragraphs > 3:
+            return None  # a prose plan (perhaps with tables in it): the prose reader reads both
+        return table_document(tables, source=str(p), file_title=first or p.stem, year=year, half=half)
     return None
 
 
