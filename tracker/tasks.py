@@ -307,8 +307,8 @@ def _assisted_views(c: Connection, ctx: Context, unit_id: int, plan_id: int | No
     ids = [i for i in store.assisted_task_ids(c, unit_id) if i not in led]
     if not ids:
         return []
-    rows = [r for r in store.tasks_by_ids(c, ids) if r["vanished_at"] is None
-            and (plan_id is None or r["plan_id"] == plan_id)]
+    rows = sorted((r for r in store.tasks_by_ids(c, ids) if r["vanished_at"] is None
+                   and (plan_id is None or r["plan_id"] == plan_id)), key=lambda r: int(r["id"]))  # document order
     for r in rows:
         r["role"] = "assist"
     views = build_views(rows, store.targets_by_task_ids(c, [int(r["id"]) for r in rows]), ctx.today, ctx.rules)
