@@ -9,7 +9,8 @@ import pytest
 from tracker.db import Database
 from tracker.migrations import HEAD, run_upgrade, script_head
 
-TABLES = {"unit", "plan", "task", "target", "progress_update", "outbox", "outcome_claim"}
+TABLES = {"unit", "plan", "task", "target", "progress_update", "outbox", "outcome_claim", "task_unit", "form_export",
+          "form_submission"}
 
 
 def table_names(db: Database) -> set[str]:
@@ -121,3 +122,31 @@ def test_cli_upgrade_reports_copy(isolated, monkeypatch):
     assert f"0001 → {HEAD}" in out
     assert "升级前的副本" in out
     assert "已是最新版本" in w.run("db", "upgrade").output
+
+
+def test_sheets_revision_from_0003_with_data_and_back(empty_db_url):
+    """0006 adds task_unit, form_export and form_submission beside existing rows, and drops them again."""
+    from alembic import command
+
+    from tracker.migrations import alembic_config
+
+    db = Database(empty_db_url)
+    run_upgrade(db, "0003")
+    fill_first_revision(db)
+    run_upgrade(db, "0006")
+    c = db.conn
+    with c.transaction():
+        c.execute("INSERT INTO task_unit (task_id, unit_id, role, position) VALUES (1, 2, 'assist', 0)")
+        c.execute("INSERT INTO form_export (form_id, unit_id, period, rows, exported_at) "
+                  "VALUES ('F1', 1, '2023-10', 10, '2023-10-01 09:00:00')")
+    assert c.scalar("SELECT count(*) FROM task_unit") == 1
+    assert counts(db)["task"] == 10
+    cfg = alembic_config(db.url)
+    with db.engine().begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "0003")
+    assert db.current_revision() == "0003"
+    names = table_names(db)
+    assert not ({"task_unit", "form_export", "form_submission"} & names)
+    assert counts(db) == {"unit": 3, "plan": 1, "task": 10, "target": 10, "progress_update": 10}
+    db.close()

@@ -208,6 +208,17 @@ def weekly_message(views: dict[int, TaskView], week_log: list[dict[str, Any]], u
     return msg
 
 
+def add_form_reminder(msg: Message, period: str, missing: list[str], units: set[str] | None = None) -> None:
+    """The 催办 list of 填报: units that have not sent this period's form."""
+    names = [u for u in missing if units is None or u in units]
+    msg.add("")
+    msg.add(f"#### 六、{period}填报表未报送的单位（{len(names)} 个）")
+    if not names:
+        msg.add("- （无，均已报送）")
+    for unit in names:
+        msg.add(f"- {_md(unit)}：请尽快报送{period}填报表", unit)
+
+
 def _update_text(r: dict[str, Any], v: TaskView) -> str:
     parts = []
     if r.get("value") is not None:

@@ -180,3 +180,53 @@ class OutcomeClaim(SQLModel, table=True):
     verdict: str  # met | not_met | unclear | not_mentioned
     claimed_on: date | None = None
     recorded_at: datetime
+
+
+class TaskUnit(SQLModel, table=True):
+    """A unit that assists a task (配合单位); the lead unit (牵头单位) is ``task.unit_id``."""
+
+    __tablename__ = "task_unit"
+    __table_args__ = (
+        UniqueConstraint("task_id", "unit_id", "role", name="uq_task_unit_role"),
+        Index("ix_task_unit_unit", "unit_id", "role"),
+        Index("ix_task_unit_task", "task_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id")
+    unit_id: int = Field(foreign_key="unit.id")
+    role: str = "assist"
+    position: int = 0
+
+
+class FormExport(SQLModel, table=True):
+    """One 填报 form written for a unit and period; the file carries ``form_id`` in a hidden sheet."""
+
+    __tablename__ = "form_export"
+    __table_args__ = (Index("ix_form_export_period_unit", "period", "unit_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    form_id: str = Field(unique=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    period: str
+    rows: int
+    exported_at: datetime
+
+
+class FormSubmission(SQLModel, table=True):
+    """One imported 填报 form: its unit and period, and digests of the file and of what it said."""
+
+    __tablename__ = "form_submission"
+    __table_args__ = (
+        Index("ix_form_submission_period_unit", "period", "unit_id"),
+        Index("ix_form_submission_form", "form_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    form_id: str
+    unit_id: int = Field(foreign_key="unit.id")
+    period: str
+    file_name: str | None = None
+    file_sha256: str
+    content_sha256: str
+    author: str | None = None
+    rows: int
+    logged: int
+    imported_at: datetime

@@ -588,9 +588,10 @@ def build(ctx: Context, job: str, chans: list[Channel]) -> dict[str, list[str]]:
         views = tasks.load_views(c, ctx)
         notes = store.latest_notes(c) if job == "overdue" else {}
         week = store.progress_between(c, start.isoformat(), end.isoformat()) if job == "weekly" else []
-        return views, notes, week, store.units(c)
+        forms = _forms_missing(c, today) if job == "weekly" else None
+        return views, notes, week, store.units(c), forms
 
-    views, notes, week, unit_rows = ctx.db.read(load)
+    views, notes, week, unit_rows, forms = ctx.db.read(load)
     known = {u["name"] for u in unit_rows}
     contacts = {u["name"]: str(u["contact"]).strip() for u in unit_rows if u.get("contact")}
     out: dict[str, list[str]] = {}
@@ -604,12 +605,21 @@ def build(ctx: Context, job: str, chans: list[Channel]) -> dict[str, list[str]]:
         else:
             msg = messages.weekly_message(views, week, unit_rows, today, ch.units, (start, cut), stale_days(ctx),
                                           ctx.rules.due_soon_days)
+            if forms is not None:  # 填报 forms in use: name the units that have not sent this period's
+                messages.add_form_reminder(msg, forms[0], forms[1], ch.units)
         if msg is None:
             out[ch.name] = []
             continue
         mention_contacts, extra = _mentions(ch, job, contacts)
         out[ch.name] = messages.split(msg, ch.limit, mention_contacts, extra)
     return out
+
+
+def _forms_missing(c: Connection, today: date) -> tuple[str, list[str]] | None:
+    from tracker.sheets.forms import missing_units
+
+    found = missing_units(c, today)
+    return None if found is None else (found[0].label, found[1])
 
 
 def _mentions(ch: Channel, job: str, contacts: dict[str, str]) -> tuple[dict[str, str], list[str]]:

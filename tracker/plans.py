@@ -19,7 +19,8 @@ from tracker import store
 from tracker.context import Context
 from tracker.db import Connection
 from tracker.errors import InputError, NotFoundError
-from tracker.tasks import NewTarget, new_target_from_spec, recompute, refresh_plan_rollups
+from tracker.sheets.lists import apply_item_units, table_fields
+from tracker.tasks import NewTarget, new_target_from_spec, recompute, refresh_plan_rollups, to_date
 
 SIMILAR = 0.8  # difflib ratio above which two item texts are the same item, revised
 
@@ -89,6 +90,11 @@ def parse(path: str | Path, year: int | None = None, half: int | None = None) ->
     from tracker.extract import parse_file
 
     check_period_args(year, half)
+    from tracker.sheets.lists import parse_sheet_file  # task lists, review sheets, JSON (issue 14)
+
+    table = parse_sheet_file(Path(path), year=year, half=half)
+    if table is not None:
+        return table
     return parse_file(Path(path), year=year, half=half, require_items=False)
 
 
@@ -249,12 +255,17 @@ def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str,
         change.targets += len(wanted)
         candidates = [t for t in by_parent.get(parent_id, ()) if t["id"] not in claimed]
         match = _match(item, candidates)
+        lead_id, assist_ids = apply_item_units(c, item, unit_id, now)
+        table = table_fields(item)
         if match is None:
             tid = store.insert_task(
-                c, plan_id=plan_id, unit_id=unit_id, parent_id=parent_id, position=pos, label=item.label,
-                title=item.title, text=item.text, owner=None, start_date=None, deadline=None, percent=None,
+                c, plan_id=plan_id, unit_id=lead_id, parent_id=parent_id, position=pos, label=item.label,
+                title=item.title, text=item.text, owner=table.get("owner"), start_date=None,
+                deadline=to_date(table.get("deadline")), percent=None,
                 done_on=None, last_update_on=None, vanished_at=None, created_at=now, updated_at=now,
             )
+            if assist_ids:
+                store.set_assisting_units(c, tid, assist_ids)
             new_targets.extend(
                 {"task_id": tid, "position": i, "kind": t.kind, "value": t.value, "min_value": t.min_value,
                  "max_value": t.max_value, "comparator": t.comparator, "measure": t.measure, "subject": t.subject,
@@ -269,6 +280,14 @@ def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str,
         id_of[id(item)] = tid
         fields = {k: v for k, v in (("label", item.label), ("title", item.title), ("text", item.text),
                                     ("position", pos)) if match[k] != v}
+        if table:  # a task-list row also says who leads, who owns it and when it is due
+            if match["unit_id"] != lead_id:
+                fields["unit_id"] = lead_id
+            if match["owner"] != table["owner"]:
+                fields["owner"] = table["owner"]
+            if (str(match["deadline"])[:10] if match["deadline"] else None) != table["deadline"]:
+                fields["deadline"] = to_date(table["deadline"])
+        assist_changed = bool(table) and store.set_assisting_units(c, tid, assist_ids)
         if match["vanished_at"] is not None:
             fields["vanished_at"] = None
             change.revived.append(name)
@@ -282,7 +301,9 @@ def _import_unit(c: Connection, ctx: Context, up: Any, source: str, sha: str,
         if "text" in fields:
             said.append("正文有修改")
         said += target_said
-        if (set(fields) - {"position", "vanished_at"}) or target_said:
+        if assist_changed:
+            said.append("配合单位有修改")
+        if (set(fields) - {"position", "vanished_at"}) or target_said or assist_changed:
             change.updated.append(name)
             change.details[name] = said
             log_rows.append((tid, "；".join(said)))

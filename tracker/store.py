@@ -744,3 +744,111 @@ def logged_values(c: Connection, target_ids: list[int], until: str, not_author: 
         "AND NOT EXISTS (SELECT 1 FROM progress_update r WHERE r.retracts_id = pu.id) "
         "ORDER BY pu.target_id, pu.happened_on, pu.recorded_at, pu.id", until=until, na=not_author, **params)
     return {int(r["target_id"]): float(r["value"]) for r in rows}
+
+
+# -- task units (lead / assisting) -------------------------------------------------------------
+def unit_ids_by_name(c: Connection, names: list[str]) -> dict[str, int]:
+    if not names:
+        return {}
+    marks = ", ".join(f":n{i}" for i in range(len(names)))
+    rows = c.query(f"SELECT id, name FROM unit WHERE name IN ({marks})", **{f"n{i}": n for i, n in enumerate(names)})
+    return {r["name"]: int(r["id"]) for r in rows}
+
+
+def assisting_unit_rows(c: Connection, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """(task_id, unit_id, unit, position) of every assisting link, optionally for some tasks."""
+    where = ""
+    params: dict[str, Any] = {}
+    if task_ids is not None:
+        if not task_ids:
+            return []
+        where = " AND tu.task_id IN (" + ", ".join(f":t{i}" for i in range(len(task_ids))) + ")"
+        params = {f"t{i}": t for i, t in enumerate(task_ids)}
+    return c.query("SELECT tu.task_id, tu.unit_id, u.name AS unit, tu.position FROM task_unit tu "
+                   "JOIN unit u ON u.id = tu.unit_id WHERE tu.role = 'assist'" + where
+                   + " ORDER BY tu.task_id, tu.position", **params)
+
+
+def set_assisting_units(c: Connection, task_id: int, unit_ids: list[int]) -> bool:
+    """Make a task's assisting units exactly these (in this order); True when that changed them."""
+    have = [int(r["unit_id"]) for r in c.query(
+        "SELECT unit_id FROM task_unit WHERE task_id = :t AND role = 'assist' ORDER BY position", t=task_id)]
+    if have == unit_ids:
+        return False
+    c.execute("DELETE FROM task_unit WHERE task_id = :t AND role = 'assist'", t=task_id)
+    if unit_ids:
+        c.execute_many("INSERT INTO task_unit (task_id, unit_id, role, position) VALUES (:t, :u, 'assist', :p)",
+                       [{"t": task_id, "u": u, "p": i} for i, u in enumerate(unit_ids)])
+    return True
+
+
+def assisted_task_ids(c: Connection, unit_id: int) -> list[int]:
+    return [int(r["task_id"]) for r in c.query(
+        "SELECT task_id FROM task_unit WHERE unit_id = :u AND role = 'assist' ORDER BY task_id", u=unit_id)]
+
+
+# -- 填报 forms -------------------------------------------------------------------------------
+def insert_form_export(c: Connection, **values: Any) -> int:
+    return c.insert("form_export", **values)
+
+
+def form_export(c: Connection, form_id: str) -> dict[str, Any] | None:
+    return c.one("SELECT e.*, u.name AS unit FROM form_export e JOIN unit u ON u.id = e.unit_id "
+                 "WHERE e.form_id = :f", f=form_id)
+
+
+def form_exports(c: Connection, period: str) -> list[dict[str, Any]]:
+    return c.query("SELECT e.unit_id, u.name AS unit, max(e.exported_at) AS exported_at, count(*) AS times "
+                   "FROM form_export e JOIN unit u ON u.id = e.unit_id WHERE e.period = :p "
+                   "GROUP BY e.unit_id, u.name ORDER BY e.unit_id", p=period)
+
+
+def form_submissions(c: Connection, period: str) -> list[dict[str, Any]]:
+    return c.query("SELECT s.*, u.name AS unit FROM form_submission s JOIN unit u ON u.id = s.unit_id "
+                   "WHERE s.period = :p ORDER BY s.imported_at, s.id", p=period)
+
+
+def form_submission_with_content(c: Connection, unit_id: int, period: str, digest: str) -> dict[str, Any] | None:
+    return c.one("SELECT * FROM form_submission WHERE unit_id = :u AND period = :p AND content_sha256 = :d "
+                 "ORDER BY id LIMIT 1", u=unit_id, p=period, d=digest)
+
+
+def insert_form_submission(c: Connection, **values: Any) -> int:
+    return c.insert("form_submission", **values)
+
+
+def units_leading_open_tasks(c: Connection) -> list[dict[str, Any]]:
+    return c.query("SELECT u.id, u.name, count(*) AS tasks FROM task k JOIN unit u ON u.id = k.unit_id "
+                   "WHERE k.vanished_at IS NULL AND k.done_on IS NULL GROUP BY u.id, u.name ORDER BY u.id")
+
+
+def insert_progress_rows(c: Connection, rows: list[dict[str, Any]]) -> None:
+    """Append many progress rows (all with the same columns) in one call."""
+    if rows:
+        cols = list(rows[0])
+        c.execute_many(f"INSERT INTO progress_update ({', '.join(cols)}) VALUES ({', '.join(':' + k for k in cols)})",
+                       rows)
+
+
+def latest_notes_of(c: Connection, task_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """``latest_notes`` for some tasks only (a 填报 form's)."""
+    if not task_ids:
+        return {}
+    marks = ", ".join(f":i{n}" for n in range(len(task_ids)))
+    rows = c.query(
+        "SELECT pu.task_id, pu.note, pu.author, pu.happened_on FROM progress_update pu WHERE pu.id IN ("
+        " SELECT max(x.id) FROM progress_update x WHERE x.note IS NOT NULL AND x.note <> '' "
+        f" AND x.action IN ('update', 'done', 'reopen') AND x.task_id IN ({marks})"
+        " AND NOT EXISTS (SELECT 1 FROM progress_update r WHERE r.retracts_id = x.id) GROUP BY x.task_id)",
+        **{f"i{n}": v for n, v in enumerate(task_ids)})
+    return {int(r["task_id"]): r for r in rows}
+
+
+def latest_progress_days(c: Connection, task_ids: list[int]) -> dict[int, str]:
+    """The latest happened_on in each task's log (any row), as ISO dates."""
+    if not task_ids:
+        return {}
+    marks = ", ".join(f":i{n}" for n in range(len(task_ids)))
+    rows = c.query(f"SELECT task_id, max(happened_on) AS d FROM progress_update WHERE task_id IN ({marks}) "
+                   "GROUP BY task_id", **{f"i{n}": v for n, v in enumerate(task_ids)})
+    return {int(r["task_id"]): str(r["d"])[:10] for r in rows if r["d"] is not None}

@@ -87,6 +87,7 @@ class TaskView:
         return {
             "id": self.id,
             "unit": self.unit,
+            "role": "配合" if self.row.get("role") == "assist" else "牵头",
             "plan_id": self.row["plan_id"],
             "parent_id": self.row["parent_id"],
             "label": self.row["label"],
@@ -328,6 +329,10 @@ def list_tasks(ctx: Context, flt: TaskFilter) -> list[TaskView]:
             raise NotFoundError(f"计划不存在：编号 {flt.plan_id}（可用 tracker plan list 查看）")
         views = load_views(c, ctx, unit_id=unit_id, plan_id=flt.plan_id)
         ordered = ordered_views(views)
+        if unit_id is not None:  # tasks the unit assists (配合), after those it leads (牵头)
+            for v in ordered:
+                v.row["role"] = "lead"
+            ordered += _assisted_views(c, ctx, int(unit_id), flt.plan_id, views)
         needle = (flt.search or "").strip().lower()
         out = []
         for v in ordered:
@@ -341,6 +346,19 @@ def list_tasks(ctx: Context, flt: TaskFilter) -> list[TaskView]:
         return out
 
     return ctx.db.read(run)
+
+
+def _assisted_views(c: Connection, ctx: Context, unit_id: int, plan_id: int | None,
+                    led: dict[int, TaskView]) -> list[TaskView]:
+    ids = [i for i in store.assisted_task_ids(c, unit_id) if i not in led]
+    if not ids:
+        return []
+    rows = sorted((r for r in store.tasks_by_ids(c, ids) if r["vanished_at"] is None
+                   and (plan_id is None or r["plan_id"] == plan_id)), key=lambda r: int(r["id"]))  # document order
+    for r in rows:
+        r["role"] = "assist"
+    views = build_views(rows, store.targets_by_task_ids(c, [int(r["id"]) for r in rows]), ctx.today, ctx.rules)
+    return [views[int(r["id"])] for r in rows]
 
 
 def ordered_views(views: dict[int, TaskView]) -> list[TaskView]:

@@ -152,7 +152,7 @@ def _register() -> None:
     app.add_typer(unit.app, name="unit", help="单位：新增、列表、改名、合并、别名")
     app.add_typer(db_cmd.app, name="db", help="数据库：升级、备份")
     misc.register(app)
-    for name in ("plan", "report", "scheduler", "notify", "outcome"):
+    for name in ("plan", "report", "scheduler", "notify", "outcome", "form"):
         try:
             module = __import__(f"tracker.cli.{name}", fromlist=["app"])
         except ModuleNotFoundError as exc:

@@ -30,10 +30,12 @@ def _baselines_mode(value: str, allowed: tuple[str, ...]) -> str:
 
 @app.command("parse")
 def parse(
-    file: str = typer.Argument(..., metavar="文件", help="计划文档：.txt .md（UTF-8/GBK/UTF-16）或 .docx"),
+    file: str = typer.Argument(..., metavar="文件", help="计划文档：.txt .md（UTF-8/GBK/UTF-16）、.docx，或任务清单 .xlsx .csv"),
     year: str = typer.Option(None, "--year", metavar="年份", help="计划年份（默认从标题或正文识别）"),
     half: str = typer.Option(None, "--half", metavar="1或2", help="1=上半年，2=下半年（默认从标题或正文识别）"),
-    fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="table（树形预览）或 json"),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="格式",
+                            help="table（树形预览）、json，或 xlsx（立项审核表，需 -o）"),
+    out: str = typer.Option(None, "--out", "-o", metavar="文件", help="写入文件（--format xlsx 时必填，如 立项审核.xlsx）"),
     baselines: str = typer.Option("review", "--baselines", metavar="方式", help="review（显示上半年总结给出的基数，默认）或 off"),
 ) -> None:
     """解析文档并显示识别出的单位、条目和指标（不写数据库）。"""
@@ -41,15 +43,36 @@ def parse(
     from tracker.cli import render
     from tracker.cli.task import _format
 
-    fmt = _format(fmt)
+    fmt = _format(fmt, ("table", "json", "xlsx"))
     baselines = _baselines_mode(baselines, ("review", "off"))
     y, h = _year_half(year, half)
+    if fmt == "xlsx":
+        from tracker.errors import InputError
+
+        if not out:
+            raise InputError("--format xlsx 需要用 -o 指定输出文件，例如：-o 立项审核.xlsx")
+        if not out.lower().endswith(".xlsx"):
+            raise InputError(f"立项审核表应保存为 .xlsx 文件：{out}")
     doc = plans.parse(file, y, h)
+    if fmt == "xlsx":
+        from tracker.sheets.review import write_review
+
+        rows = write_review(doc, out)
+        render.success(f"已写入立项审核表：{out}（{rows} 行：条目与指标各一行）\n"
+                       f"审核后导入：tracker plan import {out}")
+        return
     data = doc.to_dict()
     if baselines != "off":
         from tracker.extract.baselines import annotate
 
         annotate(doc, data)
+    if out:
+        import json
+        from pathlib import Path
+
+        Path(out).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        render.success(f"已写入：{out}")
+        return
     if fmt == "json":
         render.print_json(data)
     else:
@@ -59,7 +82,8 @@ def parse(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: str = typer.Argument(..., metavar="文件", help="计划文档：.txt .md 或 .docx"),
+    file: str = typer.Argument(..., metavar="文件",
+                               help="计划文档（.txt .md .docx）、任务清单（.xlsx .csv .docx 表格）、立项审核表或 JSON"),
     year: str = typer.Option(None, "--year", metavar="年份", help="计划年份（默认从文档识别）"),
     half: str = typer.Option(None, "--half", metavar="1或2", help="1=上半年，2=下半年（默认从文档识别）"),
     unit: str = typer.Option(None, "--unit", metavar="单位", help="单位名称：单篇文档时指定单位，汇编时只导入该单位"),

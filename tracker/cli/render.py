@@ -257,12 +257,20 @@ def task_table(items: list[tuple[Any, int]]) -> None:
     for v, depth in items:
         goal = "；".join(_target_brief(t) for t in v.targets[:3]) + ("…" if len(v.targets) > 3 else "")
         rows.append([
-            str(v.id), v.unit, ("  " * depth) + (v.row["label"] or "") + v.row["title"],
+            str(v.id), _unit_cell(v), ("  " * depth) + (v.row["label"] or "") + v.row["title"],
             v.deadline.isoformat() if v.deadline else "", v.status,
             f"{bar(v.completion, 8)} {v.completion:3.0f}%", goal,
         ])
     plain_table(f"任务（{len(items)} 项）", ["编号", "单位", "任务", "截止", "状态", "进度", "指标"], rows,
                 [7, 16, 40, 10, 4, 13, 36], status_col=4)
+
+
+def _unit_cell(v: Any) -> str:
+    """The unit column; listing one unit's tasks, its role instead (牵头, or 配合 and who leads)."""
+    role = v.row.get("role")
+    if role == "assist":
+        return f"配合：{v.unit}"
+    return "牵头" if role == "lead" else str(v.unit)
 
 
 def _target_brief(t: dict[str, Any]) -> str:
@@ -745,3 +753,40 @@ def outcome_table(data: dict[str, Any]) -> None:
         out().print(Text(f"总结未提及的指标（{len(silent)} 项）：", style="bold"))
         for s in silent:
             out().print(Text("  " + s, style="dim"))
+
+
+def form_results(results: list[Any], dry_run: bool) -> None:
+    """What each imported 填报 form did, and every problem found in it."""
+    for r in results:
+        if r.error:
+            error(r.error)
+            continue
+        if r.refused:
+            error(f"{r.file}：{r.refused}")
+            continue
+        head = f"{r.file}（{r.unit}，{r.period}）"
+        if r.errors and not r.written and not (dry_run and not r.errors):
+            lines = "\n".join(f"  {e.text()}" for e in r.errors[:50])
+            more = f"\n  …另有 {len(r.errors) - 50} 处" if len(r.errors) > 50 else ""
+            error(f"{head} 有 {len(r.errors)} 处错误，整表未导入（修改后重新导入，或用 --partial 跳过错误行）：\n"
+                  f"{lines}{more}")
+            continue
+        if r.errors:
+            warn(f"{head} 跳过 {r.skipped_rows} 行有错误的行：\n" + "\n".join(f"  {e.text()}" for e in r.errors[:50]))
+        verb = "将记录" if dry_run else "已记录"
+        dup = f"（内容与 {r.duplicate_of} 导入的相同）" if r.duplicate_of else ""
+        if r.logged:
+            success(f"{head}：{verb} {r.logged} 条进展，{r.unchanged} 项与已有记录相同{dup}")
+        else:
+            info(f"{head}：没有新的进展可记录，{r.unchanged} 项与已有记录相同{dup}")
+
+
+def form_status(per: Any, rows: list[Any]) -> None:
+    sent = [r for r in rows if r.sent]
+    missing = [r for r in rows if not r.sent]
+    plain_table(f"{per.label}填报情况：已报送 {len(sent)} 个，未报送 {len(missing)} 个",
+                ["单位", "状态", "报送时间", "填报人", "记录进展"],
+                [[r.unit, "已报送" if r.sent else "未报送", r.submitted_at or "—", r.author or "—", str(r.logged)]
+                 for r in sorted(rows, key=lambda r: (r.sent, r.unit))], [24, 6, 16, 10, 8])
+    if missing:
+        info("催办：" + "、".join(r.unit for r in missing))
