@@ -148,8 +148,8 @@ EXTRA: list[Callable[[Path, dict[str, str], argparse.Namespace], None]] = []
 if __name__ == "__main__":
     # The sections register themselves in the importable module bench.run (its EXTRA and ROWS),
     # not in this __main__ copy of the file: run that module's main() so that they take part.
-    import bench.outcome  # noqa: F401  (registers the plan-against-outcome section)
     import bench.forms  # noqa: F401  (registers the 填报 forms section)
+    import bench.outcome  # noqa: F401  (registers the plan-against-outcome section)
     import bench.plans  # noqa: F401  (registers the plan import section)
     import bench.run
     import bench.sections  # noqa: F401  (registers the other issues' sections in EXTRA)
