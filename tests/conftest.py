@@ -144,3 +144,12 @@ def shared_path(*parts: str) -> Path:
     if not p.exists():
         pytest.skip(f"../shared 不存在（{p}）：此测试只在有样例语料的检出中运行")
     return p
+
+
+@pytest.fixture
+def plan(world):
+    """The sample health-bureau plan imported into a fresh world, with task ids by title."""
+    from tests.plan_samples import task_ids, write_plan
+
+    world.run("plan", "import", str(write_plan(world.path)))
+    return world, task_ids(world)

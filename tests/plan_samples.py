@@ -31,3 +31,8 @@ def write_plan(folder: Path, text: str = HEALTH_2023H2, name: str = "卫健局�
 def task_ids(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Task id by the first characters of its title (（一）基层做实 → 基层做实)."""
     return {t["title"][:4]: t["id"] for t in world.json("task", "list")}
+
+
+def flat(r) -> str:  # type: ignore[no-untyped-def]
+    """A CLI result's output on one line (rich wraps long lines at the terminal width)."""
+    return r.output.replace("\n", "")

@@ -5,19 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.plan_samples import HEALTH_2023H2, task_ids, write_plan
-
-
-def flat(r) -> str:
-    return r.output.replace("\n", "")
-
-
-@pytest.fixture
-def plan(world):
-    world.run("plan", "import", str(write_plan(world.path)))
-    return world, task_ids(world)
+from tests.plan_samples import HEALTH_2023H2, flat, write_plan
 
 
 def test_cancel_keeps_the_task_apart_and_undo_restores_it(plan):

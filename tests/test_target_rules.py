@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hs
 
-from tests.plan_samples import task_ids, write_plan
 from tracker import status as st
 from tracker.extract import parse_text
 from tracker.extract.kinds import RULES, classify
@@ -65,11 +64,6 @@ def test_periods_split_the_plan_by_calendar():
     assert st.periods(date(2023, 2, 15), date(2024, 3, 1), "year") == [
         (date(2023, 2, 15), date(2023, 12, 31)), (date(2024, 1, 1), date(2024, 3, 1))]
 
-
-@pytest.fixture
-def plan(world):
-    world.run("plan", "import", str(write_plan(world.path)))
-    return world, task_ids(world)
 
 
 def test_multi_year_commitment_is_due_at_the_plan_end_and_not_green_at_zero(plan):

@@ -3,19 +3,7 @@ current user's latest entry or a named one; an undo is logged and can itself be 
 
 from __future__ import annotations
 
-import pytest
-
-from tests.plan_samples import task_ids, write_plan
-
-
-def flat(r) -> str:
-    return r.output.replace("\n", "")
-
-
-@pytest.fixture
-def plan(world):
-    world.run("plan", "import", str(write_plan(world.path)))
-    return world, task_ids(world)
+from tests.plan_samples import flat
 
 
 def test_deadline_before_the_start_is_refused(plan):

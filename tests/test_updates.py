@@ -5,17 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plan_samples import task_ids, write_plan
-
-
-def flat(r) -> str:
-    return r.output.replace("\n", "")
-
-
-@pytest.fixture
-def plan(world):
-    world.run("plan", "import", str(write_plan(world.path)))
-    return world, task_ids(world)
+from tests.plan_samples import flat
 
 
 def test_percent_on_a_task_with_numeric_targets_is_refused_and_says_what_to_use(plan):
