@@ -123,6 +123,52 @@ def build_database(url: str, tasks: int = 10_000, targets_per_task: int = 3, upd
     db.close()
 
 
+def keep_pristine(db: Path, copy: Path) -> None:
+    """A copy of the freshly built database, before any timed command writes to it."""
+    import sqlite3
+
+    src, dst = sqlite3.connect(db), sqlite3.connect(copy)
+    src.backup(dst)
+    dst.close()
+    src.close()
+
+
+def copy_to_postgres(sqlite_path: Path, url: str) -> None:
+    """Put a built SQLite bench database on PostgreSQL: migrate there, then COPY every table's rows
+    in foreign-key order (row-by-row INSERTs over the socket take minutes) and move the id
+    sequences past the copied ids."""
+    import sqlite3
+
+    import psycopg
+
+    from tracker.db import Database
+
+    db = Database(url)
+    db.ensure_schema()
+    db.close()
+    src = sqlite3.connect(sqlite_path)
+    order = ["unit", "plan", "task", "target", "progress_update"]
+    others = [name for (name,) in src.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                                              "'sqlite_%' AND name != 'alembic_version' ORDER BY name")
+              if name not in order]
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as pg:
+        for table in order + others:
+            cur = src.execute(f'SELECT * FROM "{table}"')
+            cols = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+            if not rows:
+                continue
+            quoted = ", ".join(f'"{c}"' for c in cols)
+            with pg.cursor() as pc, pc.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+            if "id" in cols:
+                pg.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                           f'(SELECT max(id) FROM "{table}"))')
+        pg.execute("ANALYZE")
+    src.close()
+
+
 HELP_GOAL = 0.08  # issue 15
 HOT_GOAL = 0.3  # issue 15: the hot commands on PostgreSQL (and never slower than that on SQLite)
 REPORT_GOAL = 3.0  # issue 15: weekly and year-end, 10,000 tasks / 100,000 updates, every format
@@ -163,6 +209,7 @@ def main() -> None:
         t0 = time.perf_counter()
         build_database(url)
         print(f"  built in {time.perf_counter() - t0:.1f} s")
+        keep_pristine(work / "bench.db", work / "pristine.db")
         section_commands("sqlite", url, env, a.runs)
         only = {name.strip() for name in a.only.split(",") if name.strip()}
         for fn in EXTRA:
