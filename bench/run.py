@@ -3,7 +3,9 @@
 Builds scratch databases (10,000 tasks, 30,000 targets, 100,000 progress updates over 40 units;
 optionally 1,000,000 updates and a PostgreSQL copy) and times whole `tracker` processes, the
 median of several runs each, against the goals in the issues. Nothing here is a test: it
-prints figures and marks each against its goal.
+prints figures and marks each against its goal. The Taskwarrior side-by-side section is in
+bench/taskwarrior.py; where the time goes is measured by bench/profile.py (see bench/PROFILE.md).
+Every scratch folder (run.scratch) is removed at the end, also when the bench fails.
 """
 
 from __future__ import annotations
