@@ -115,8 +115,8 @@ def test_filled_form_round_trip_as_a_person_types(forms):
         "已完成12个小区的方案设计", "部分居民意见不统一", "逐户上门做工作")
     world.run("report", "weekly", "--format", "md", "-o", "周报.md")
     report = (world.path / "周报.md").read_text(encoding="utf-8")
-    for line in ("**进展情况：**已完成12个小区的方案设计", "**存在的问题：**部分居民意见不统一",
-                 "**下一步措施：**逐户上门做工作"):
+    for line in ("**进展情况**：已完成12个小区的方案设计", "**存在的问题**：部分居民意见不统一",
+                 "**下一步措施**：逐户上门做工作"):
         assert line in report
 
     status = world.json("form", "status", "--period", "2023-10")

@@ -727,9 +727,11 @@ def outcome_claims_for_targets(c: Connection, target_ids: list[int]) -> list[dic
     """Stored claims of these targets, newest summary first."""
     if not target_ids:
         return []
-    marks, params = _in(target_ids)
-    return c.query(f"SELECT * FROM outcome_claim WHERE target_id IN ({marks}) "
-                   "ORDER BY target_id, recorded_at DESC, id DESC", **params)
+    # One row per target and summary file: read them all and keep those in scope, rather than
+    # binding tens of thousands of ids into an IN list (the year-end report of a whole county).
+    wanted = set(target_ids)
+    rows = c.query("SELECT * FROM outcome_claim ORDER BY target_id, recorded_at DESC, id DESC")
+    return [r for r in rows if int(r["target_id"]) in wanted]
 
 
 def logged_values(c: Connection, target_ids: list[int], until: str, not_author: str) -> dict[int, float]:

@@ -34,10 +34,11 @@ def add_outcome_section(ctx: Context, r: d.Yearend, doc: Doc) -> None:
 
     targets = [(it, t) for it in r.items for t in it.line.targets]
     ids = [t.id for _, t in targets]
-    claims, logged = ctx.db.read(lambda c: (store.outcome_claims_for_targets(c, ids),
-                                            store.logged_values(c, ids, r.as_of.isoformat(), AUTHOR)))
+    claims = ctx.db.read(lambda c: store.outcome_claims_for_targets(c, ids))
     if not claims:
         return
+    claimed = sorted({int(row["target_id"]) for row in claims})
+    logged = ctx.db.read(lambda c: store.logged_values(c, claimed, r.as_of.isoformat(), AUTHOR))
     latest: dict[int, dict[str, Any]] = {}
     for row in claims:
         latest.setdefault(int(row["target_id"]), row)
