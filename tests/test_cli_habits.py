@@ -76,6 +76,7 @@ def test_completion_scripts_and_completing(tmp_path):
     home.mkdir()
     r = run("--install-completion", "bash", HOME=str(home), SHELL="/bin/bash")
     assert r.returncode == 0, r.stderr
+    assert "已为 bash 安装命令补全" in r.stdout and "installed" not in r.stdout
     assert "_tracker_completion" in (home / ".bash_completions" / "tracker.sh").read_text()
     assert "tracker.sh" in (home / ".bashrc").read_text()
 

@@ -145,6 +145,19 @@ def translate_params(params: list[Any]) -> None:
     for p in params:
         if getattr(p, "help", None) in ZH:
             p.help = ZH[p.help]
+        if "--install-completion" in getattr(p, "opts", ()):
+            p.callback = _install_completion
+
+
+def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
+    """typer's --install-completion, saying what it did in Chinese."""
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import install as install_script
+
+    shell, path = install_script(shell=value) if isinstance(value, str) else install_script()
+    print(f"已为 {shell} 安装命令补全：{path}\n重新打开终端后生效")
+    sys.exit(0)
 
 
 def _help_option(original: Any) -> Any:
