@@ -21,13 +21,18 @@ SUMMARY = """某县农业农村局2023年工作总结
 """
 
 
-def test_review_then_apply_logs_once(world, tmp_path):
+def _imported(world, tmp_path):  # type: ignore[no-untyped-def]
+    """The sample plan imported for 某县农业农村局, and its year-end summary written beside it."""
     plan = tmp_path / "plan.txt"
     plan.write_text(PLAN, encoding="utf-8")
     summary = tmp_path / "summary.txt"
     summary.write_text(SUMMARY, encoding="utf-8")
     world.run("plan", "import", str(plan), "--unit", "某县农业农村局")
-    pid = world.json("plan", "list")[0]["id"]
+    return summary, world.json("plan", "list")[0]["id"]
+
+
+def test_review_then_apply_logs_once(world, tmp_path):
+    summary, pid = _imported(world, tmp_path)
 
     review = world.json("outcome", "import", str(summary), "--plan", str(pid))
     by_quote = {t["quote"]: t for t in review["targets"]}
@@ -60,12 +65,7 @@ def test_unknown_plan_is_a_clear_error(world, tmp_path):
 
 
 def test_yearend_report_sets_the_summary_beside_the_log(world, tmp_path):
-    plan = tmp_path / "plan.txt"
-    plan.write_text(PLAN, encoding="utf-8")
-    summary = tmp_path / "summary.txt"
-    summary.write_text(SUMMARY, encoding="utf-8")
-    world.run("plan", "import", str(plan), "--unit", "某县农业农村局")
-    pid = world.json("plan", "list")[0]["id"]
+    summary, pid = _imported(world, tmp_path)
     tasks = world.json("task", "list")
     grain = next(t for t in tasks if "粮食" in t["title"])
     farmland_index = next(i for i, x in enumerate(grain["targets"], 1) if "高标准农田" in x["quote"])
