@@ -178,26 +178,13 @@ def _items_from(secs: list[Section], start: date, end: date, by_content: bool, p
             items.append(_item(r, start, end, unsure=["按内容判断为计划事项"] if by_content and not progress_doc else [],
                                forward_only=by_content))
             kept += 1
-        goal_section = bool(sec.heading and _GOALS_HEADING.search(fold(sec.heading)))
         for para in loose:
-            text = "\n".join(para.orig)
-            if goal_section and not para.children and not roots:
-                goal = _item(para, start, end, forward_only=by_content)
-                if _measurable(goal):  # 一、工作目标 / 到2024年底，普及率达到90%以上…: the section is the item
-                    lab = leading_label(fold(sec.heading or ""), 0)
-                    goal.label = (sec.heading or "")[:lab.end].strip() if lab else ""
-                    goal.title = item_title((sec.heading or "")[lab.end:] if lab else (sec.heading or "")).rstrip("：:")
-                    items.insert(first, goal)
-                    first += 1
-                    kept += 1
-                    continue
-            if not para.children and _GOALS_LEAD.search(fold(text[:40])):
-                goal = _item(para, start, end, forward_only=by_content)
-                if _measurable(goal):  # 主要预期目标是：地区生产总值增长7%左右；… (it precedes the tasks)
-                    items.insert(first, goal)
-                    first += 1
-                    kept += 1
-                    continue
+            goal = _goal_item(sec, para, bool(roots), start, end, by_content)
+            if goal is not None:
+                items.insert(first, goal)  # the goals precede the tasks
+                first += 1
+                kept += 1
+                continue
             loose_all.append((sec, para))
         if kept:
             _note(notes, sec, f"取编号条目 {kept} 项")
@@ -209,10 +196,9 @@ def _items_from(secs: list[Section], start: date, end: date, by_content: bool, p
         lead_verdict = classify_lead(lead)
         if lead_verdict is not None and lead_verdict.kind != "plan":
             continue
-        if lead_verdict is None and (by_content or items):
-            kids = [c for c in para.children if classify_item(c.label, _node_text(c), progress_doc).kind == "plan"]
-            if by_content and len(kids) < len(para.children):
-                continue
+        if lead_verdict is None and by_content and any(
+                classify_item(c.label, _node_text(c), progress_doc).kind != "plan" for c in para.children):
+            continue
         items.extend(_item(c, start, end, forward_only=by_content) for c in para.children)
         _note(notes, sec, "取段落中的列举（一是……二是……）" if lead_verdict is None else lead_verdict.reason)
     if items:
@@ -235,6 +221,29 @@ _GOALS_LEAD = re.compile(r"^[^。；;]{0,14}(主要预期目标|预期目标|主
 
 
 _GOALS_HEADING = re.compile(r"(主要预期目标|预期目标|主要目标|发展目标|工作目标|总体目标|目标任务|任务目标|核心指标|主要指标)[：:]?$")
+
+
+def _goal_item(sec: Section, para: Node, has_roots: bool, start: date, end: date,
+               forward_only: bool) -> PlanItem | None:
+    """A goals paragraph as an item of its own, when it states figures.
+
+    Families: 主要预期目标是：地区生产总值增长7%左右；… of a work report (wherever it stands), and
+    the unnumbered text of an 实施方案's 一、工作目标 section (the section is the item).
+    """
+    if para.children:
+        return None
+    heading = sec.heading or ""
+    in_goal_section = not has_roots and bool(heading and _GOALS_HEADING.search(fold(heading)))
+    if not (in_goal_section or _GOALS_LEAD.search(fold("\n".join(para.orig)[:40]))):
+        return None
+    goal = _item(para, start, end, forward_only=forward_only)
+    if not _measurable(goal):
+        return None
+    if in_goal_section:
+        lab = leading_label(fold(heading), 0)
+        goal.label = heading[:lab.end].strip() if lab else ""
+        goal.title = item_title(heading[lab.end:] if lab else heading).rstrip("：:")
+    return goal
 
 
 def _measurable(item: PlanItem) -> bool:
@@ -267,7 +276,7 @@ def _this_years_plan(sections: list[Section]) -> list[Section]:
     一是聚焦……) before 三、2026年工作安排; the tasks to track are this year's.
     """
     plan = [s for s in sections if s.kind == "plan"]
-    multi = [s for s in plan if s.heading and MULTI_YEAR.search(fold(s.heading)) and not _ANNEX_TITLE.match(s.heading)]
+    multi = [s for s in plan if s.heading and not s.annex and MULTI_YEAR.search(fold(s.heading))]
     if not multi or len(multi) == len(plan):
         return plan
     skip: set[int] = set()
@@ -281,12 +290,10 @@ def _this_years_plan(sections: list[Section]) -> list[Section]:
     return [s for i, s in enumerate(sections) if s.kind == "plan" and i not in skip]
 
 
-_ANNEX_TITLE = re.compile(r"^附\s*件")
 
-
-def _read_unit(raw: RawUnit, start: date, end: date) -> tuple[list[PlanItem], str | None, list[SectionNote], str, list[str]]:
+def _read_unit(raw: RawUnit, sections: list[Section], start: date,
+               end: date) -> tuple[list[PlanItem], str | None, list[SectionNote], str, list[str]]:
     """Items, plan heading, section notes, reason and warnings for one unit's document."""
-    sections = unit_sections(raw)
     notes = [SectionNote(s.heading, s.kind, False, f"标题表明是{_KIND_CN[s.kind]}" if s.heading else "")
              for s in sections]
     warnings: list[str] = []
@@ -314,9 +321,9 @@ def _read_unit(raw: RawUnit, start: date, end: date) -> tuple[list[PlanItem], st
     if plan:
         items = _items_from(plan, start, end, False, False, notes)
         # 今年政府工作的主要预期目标是：… often stands before the plan heading: it is an item too.
-        around = [s for s in sections if s.kind in ("preamble", "other")]
-        goals = [g for g in _items_from(around, start, end, False, False, [])
-                 if not g.label and g.targets and _GOALS_LEAD.search(fold(g.text[:40]))]
+        goals = [g for sec in sections if sec.kind in ("preamble", "other")
+                 for para in build_items(sec.lines)[1]
+                 if (g := _goal_item(sec, para, True, start, end, False)) is not None]
         items = goals + items
         heading = next((s.heading for s in plan if s.heading), None)
         return items, heading, notes, f"按计划部分的标题（{heading}）读取" if heading else "按计划部分读取", warnings
@@ -351,7 +358,7 @@ def parse_text(text: str, year: int | None = None, half: int | None = None, sour
         span = title_span(raw.title)
         if span and year is None and half is None:
             start, end = span  # 行动计划（2021—2023年）, 十四五规划: the plan's own years
-        items, used_heading, notes, reason, warnings = _read_unit(raw, start, end)
+        items, used_heading, notes, reason, warnings = _read_unit(raw, sections, start, end)
         if not items:
             warnings.append("没有找到计划条目：" + ("文中只有总结或问题部分" if any(n.kind == "summary" for n in notes)
                                                else "没有编号条目或要做的工作"))

@@ -20,7 +20,7 @@ from tracker.extract.numerals import fold, ordinal
 
 def clean_lines(text: str) -> list[Line]:
     """Non-blank lines with chrome, wrappers, markup, TOC entries and advertising removed."""
-    return split_runs(clean(text, is_title).lines)
+    return clean_document(text)[0]
 
 
 def clean_document(text: str) -> tuple[list[Line], Cleaned]:
@@ -391,6 +391,7 @@ class Section:
     heading: str | None
     lines: list[Line]
     kind: str = "plan"  # plan | summary | other | preamble (before the first heading)
+    annex: bool = False  # 附件…: a section of its own whatever numbering it holds
 
 
 _ANNEX = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[：:]?\s*(.*)$")
@@ -416,7 +417,7 @@ def unit_sections(unit: RawUnit) -> list[Section]:
         a = _ANNEX.match(ln.norm) if len(ln.norm) <= 60 else None
         if a is not None:
             title = ln.orig[a.start(1):].strip()
-            annex = Section(title or ln.orig, [], "plan" if _ANNEX_PLAN.search(a.group(1)) else "other")
+            annex = Section(title or ln.orig, [], "plan" if _ANNEX_PLAN.search(a.group(1)) else "other", annex=True)
             pending_annex = not a.group(1)
             sections.append(annex)
             continue

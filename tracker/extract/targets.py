@@ -14,6 +14,7 @@ import bisect
 import calendar
 import re
 from datetime import date
+from typing import Any
 
 from tracker.extract.model import TargetSpec
 from tracker.extract.numerals import CN_NUM_CHARS, fold, to_number
@@ -64,7 +65,6 @@ _LIST_SIZE_AFTER = re.compile(r"[^，,。；;]{0,12}[：:]")
 _DESCRIPTIVE = re.compile(r"(长度|宽度|高度|深度|直径|厚度|全长|总长|长约|宽约|占地|建筑面积|规划面积|总面积|损失|威胁|受灾|位于|距离|裂缝)"
                           r"[^，,。；;]{0,8}$|(?<!完成)总投资[^，,。；;]{0,4}$")
 _RANKING = re.compile(r"(全省|全市|全国|全区|全县|省|市|国内|排名|位列|进入|稳居|保持|居)前$")
-_PEOPLE_BEFORE = re.compile(r"(人数|户数|人口|人次|数量|规模|客流|游客|用户)[^，,。；;\d]{0,4}$")
 # A figure reached with no measure word: an index or a score (综合指数达到90).
 _REACH_BARE = re.compile(r"(达到|达|提高到|提升到|增至|突破|超过|不低于|不少于|保持在|稳定在)\s*$")
 _PEOPLE_WAN = re.compile(r"(?:人数|户数|人口|人次|数量|规模|客流|游客|用户)[^，,。；;\d]{0,4}?(\d+(?:\.\d+)?)\s*(万|亿)(?:(以上|左右)|(?![\u4e00-\u9fff]))")
@@ -368,9 +368,6 @@ def extract_targets(orig: str, start: date, end: date, forward_only: bool = Fals
             kind = "count"
             mag = m.group("mag") or ""
             unit = mag + m.group("meas")
-        if kind == "count" and unit in ("万", "亿"):
-            if not _PEOPLE_BEFORE.search(n, cs, a_start):
-                continue  # a bare 万/亿 is a count only after 人数, 户数…: 参保人数达50万以上
         comparator = "range" if b_raw else _comparator(n, cs, a_start, post, after)
         if placeholder:
             value: float | None = None
@@ -414,6 +411,13 @@ def extract_targets(orig: str, start: date, end: date, forward_only: bool = Fals
             out.append((a_start, spec))
         numeric_clauses.add(cs)
 
+    def add_count(pos: int, value: float, **kw: Any) -> None:
+        """A count found by one of the rules below the measure-word scan, quoted by its clause."""
+        cs, ce = clause_of(pos)
+        out.append((pos, TargetSpec(kind="count", value=value, quote=orig[cs:ce].strip(), subject=_subject_before(n, cs, pos),
+                                    commitment=commitment_for(pos), deadline=deadline_for(pos), **kw)))
+        numeric_clauses.add(cs)
+
     for m in _BARE_COUNT.finditer(n):
         cs, ce = clause_of(m.start())
         if cs in numeric_clauses or m.start() == 0 or not ("\u4e00" <= n[m.start() - 1] <= "\u9fff"):
@@ -426,30 +430,21 @@ def extract_targets(orig: str, start: date, end: date, forward_only: bool = Fals
         value = float(m.group(1))
         if 1900 <= value <= 2100:
             continue
-        out.append((m.start(), TargetSpec(kind="count", value=value, quote=orig[cs:ce].strip(), commitment=commit,
-                                          subject=_subject_before(n, cs, m.start()), deadline=deadline_for(m.start()),
-                                          comparator=_comparator(n, cs, m.start(), None, n[m.end():m.end() + 3]),
-                                          unsure=["数字后没有计量单位"])))
-        numeric_clauses.add(cs)
+        add_count(m.start(), value, comparator=_comparator(n, cs, m.start(), None, n[m.end():m.end() + 3]),
+                  unsure=["数字后没有计量单位"])
 
-    for m in _PEOPLE_WAN.finditer(n):
+    for m in _PEOPLE_WAN.finditer(n):  # 参保人数达50万以上: a bare 万 after 人数, 户数…
         cs, ce = clause_of(m.start(1))
         if cs in numeric_clauses or _DONE.search(n[cs:ce]) or _inside(m.start(1), parens):
             continue
-        out.append((m.start(1), TargetSpec(kind="count", value=float(m.group(1)), unit=m.group(2), quote=orig[cs:ce].strip(),
-                                           comparator=">=" if m.group(3) == "以上" or "突破" in n[cs:m.start(1)] else "=", approx=m.group(3) == "左右",
-                                           subject=_subject_before(n, cs, m.start(1)), commitment=commitment_for(m.start(1)),
-                                           deadline=deadline_for(m.start(1)))))
-        numeric_clauses.add(cs)
+        add_count(m.start(1), float(m.group(1)), unit=m.group(2), approx=m.group(3) == "左右",
+                  comparator=">=" if m.group(3) == "以上" or "突破" in n[cs:m.start(1)] else "=")
 
     for m in _LIFESPAN.finditer(n):
         cs, ce = clause_of(m.start(1))
         if cs in numeric_clauses or _DONE.search(n[cs:ce]):
             continue
-        out.append((m.start(1), TargetSpec(kind="count", value=float(m.group(1)), unit="岁", quote=orig[cs:ce].strip(),
-                                           subject=_subject_before(n, cs, m.start(1)), commitment=commitment_for(m.start(1)),
-                                           deadline=deadline_for(m.start(1)))))
-        numeric_clauses.add(cs)
+        add_count(m.start(1), float(m.group(1)), unit="岁")
 
     for m in _CN_PCT.finditer(n):
         v = to_number(m.group("a"))
