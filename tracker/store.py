@@ -387,35 +387,26 @@ def cancelled_counts(c: Connection) -> dict[str, int]:
     return {str(r["unit"]): int(r["n"]) for r in rows}
 
 
+def _filters(conditions: list[tuple[str, str, Any]]) -> tuple[str, dict[str, Any]]:
+    """" WHERE a AND b" and its parameters, for the (condition, parameter, value) whose value is given."""
+    given = [(cond, name, value) for cond, name, value in conditions if value is not None]
+    where = (" WHERE " + " AND ".join(cond for cond, _, _ in given)) if given else ""
+    return where, {name: value for _, name, value in given}
+
+
 def change_log(c: Connection, since: Any = None, unit_id: int | None = None, by: str | None = None) -> list[
         dict[str, Any]]:
     """Every log entry with its task and unit (recorded since ``since``), and the plans imported
     then, oldest first."""
-    where, params = [], {}
-    if since is not None:
-        where.append("pu.recorded_at >= :since")
-        params["since"] = since
-    if unit_id is not None:
-        where.append("k.unit_id = :unit_id")
-        params["unit_id"] = unit_id
-    if by:
-        where.append("pu.author = :by")
-        params["by"] = by
-    cond = (" WHERE " + " AND ".join(where)) if where else ""
+    cond, params = _filters([("pu.recorded_at >= :since", "since", since), ("k.unit_id = :unit_id", "unit_id", unit_id),
+                             ("pu.author = :by", "by", by or None)])
     rows = c.query(
         "SELECT pu.id, pu.task_id, pu.target_id, pu.action, pu.value, pu.percent, pu.note, pu.author, pu.happened_on, "
         "pu.recorded_at, pu.retracts_id, pu.undoes_id, pu.correction, k.label, k.title, u.name AS unit, "
         "t.measure, t.subject FROM progress_update pu JOIN task k ON k.id = pu.task_id JOIN unit u ON u.id = k.unit_id "
         f"LEFT JOIN target t ON t.id = pu.target_id{cond} ORDER BY pu.recorded_at, pu.id", **params)
     if by is None:
-        pwhere, pparams = [], {}
-        if since is not None:
-            pwhere.append("p.created_at >= :since")
-            pparams["since"] = since
-        if unit_id is not None:
-            pwhere.append("p.unit_id = :unit_id")
-            pparams["unit_id"] = unit_id
-        pcond = (" WHERE " + " AND ".join(pwhere)) if pwhere else ""
+        pcond, pparams = _filters([("p.created_at >= :since", "since", since), ("p.unit_id = :unit_id", "unit_id", unit_id)])
         plans = c.query(
             "SELECT p.id AS plan_id, p.title, p.source_path, p.created_at AS recorded_at, u.name AS unit, "
             "(SELECT count(*) FROM task k WHERE k.plan_id = p.id) AS tasks "

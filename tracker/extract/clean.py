@@ -19,6 +19,7 @@ All matching is on the folded text (numerals.fold); the original text is what is
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tracker.extract.numerals import fold
@@ -136,7 +137,7 @@ def _front_matter(raws: list[str]) -> list[str]:
     return ([title] if title else []) + raws[end + 1:]
 
 
-def clean(text: str, is_title=None) -> Cleaned:  # type: ignore[no-untyped-def]
+def clean(text: str, is_title: Callable[[str], bool] | None = None) -> Cleaned:
     """The document's own lines; ``is_title`` recognises a title line followed by its page number."""
     result = Cleaned([])
     raws = text.split("\n")
