@@ -6,13 +6,17 @@ import csv
 import io
 import json
 import os
+import re
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-from rich.tree import Tree
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+    from rich.tree import Tree
+else:
+    Console = Table = Text = Tree = None  # bound by _rich() on first use
 
 STATUS_STYLE = {"绿": "bold green", "黄": "bold yellow", "红": "bold red", "完成": "bold cyan"}
 
@@ -20,9 +24,21 @@ _out: Console | None = None
 _err: Console | None = None
 
 
+def _rich() -> None:
+    """Import rich (≈ 25 ms) only when something is drawn with it: the commands people type all
+    day write their lines and simple tables without it (see ``_plain_lines``, ``_box_table``)."""
+    global Console, Table, Text, Tree
+    if Text is None:
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+        from rich.tree import Tree
+
+
 def out() -> Console:
     global _out
     if _out is None:
+        _rich()
         _out = Console(highlight=False, soft_wrap=False)
     return _out
 
@@ -30,6 +46,7 @@ def out() -> Console:
 def err() -> Console:
     global _err
     if _err is None:
+        _rich()
         _err = Console(stderr=True, highlight=False)
     return _err
 
@@ -40,24 +57,102 @@ def reset() -> None:
     _out = _err = None
 
 
-def error(message: str) -> None:
+class Styled(str):
+    """A piece of output with a rich style name: coloured on a terminal, plain elsewhere."""
+
+    style: str
+
+    def __new__(cls, text: str, style: str = "") -> Styled:
+        obj = super().__new__(cls, text)
+        obj.style = style
+        return obj
+
+
+SGR = {"bold": "1", "dim": "2", "italic": "3", "underline": "4", "red": "31", "green": "32",
+       "yellow": "33", "blue": "34", "magenta": "35", "cyan": "36"}
+_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]|:[^\s:]+:")  # controls, tabs, :emoji: codes
+
+
+def _stream_width(stream: Any) -> int | None:
+    """The width rich would lay this stream out in, or None when rich should decide (forced
+    colour, odd encodings, dumb terminals): then the output is drawn by rich itself."""
+    env = os.environ
+    if any(k in env for k in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS")):
+        return None
+    if (getattr(stream, "encoding", None) or "").lower().replace("-", "") != "utf8":
+        return None
+    tty = _isatty(stream)
+    if tty and env.get("TERM", "").lower() in ("dumb", "unknown"):
+        return None
+    cols = env.get("COLUMNS")
+    if cols is not None and cols.isdigit():
+        return int(cols)
+    for fd in (0, 1, 2):  # as rich: the first standard stream that is a terminal
+        try:
+            return os.get_terminal_size(fd).columns or 80
+        except (AttributeError, ValueError, OSError):
+            continue
+    return 80
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    if not color or not text or not style:
+        return text
+    codes = ";".join(SGR[w] for w in style.split() if w in SGR)
+    return f"\x1b[{codes}m{text}\x1b[0m" if codes else text
+
+
+def _plain_lines(parts: list[str], stream: Any, sep: str = "", soft_wrap: bool = False) -> bool:
+    """Write ``parts`` as one print would, without rich, when rich would not change them: no
+    line wider than the stream (rich would wrap it, unless ``soft_wrap``), no control characters,
+    no :emoji: codes. Returns False (nothing written) otherwise; the caller then prints with rich."""
+    width = _stream_width(stream)
+    if width is None:
+        return False
+    from rich.cells import cell_len
+
+    plain = sep.join(parts)
+    if _UNSAFE.search(plain) or not soft_wrap and any(cell_len(line) > width for line in plain.split("\n")):
+        return False
+    color = _isatty(stream) and "NO_COLOR" not in os.environ
+    if color:
+        plain = sep.join(_paint(p, getattr(p, "style", ""), True) for p in parts)
+    stream.write(plain + "\n")
+    return True
+
+
+def _print(*parts: str, stderr: bool = False, sep: str = " ", literal: bool = False) -> None:
+    """Print strings and ``Styled`` pieces like ``Console.print(*parts, markup=False)`` (with
+    ``literal`` like printing ``Text`` objects: no :emoji: codes replaced)."""
     reset()
-    err().print(Text("错误：", style="bold red") + Text(message))
+    if _plain_lines(list(parts), sys.stderr if stderr else sys.stdout, sep):
+        return
+    c = err() if stderr else out()
+    c.print(*[Text(p, style=getattr(p, "style", "")) if literal or isinstance(p, Styled) else p for p in parts],
+            markup=False, sep=sep)
+
+
+def error(message: str) -> None:
+    _print(Styled("错误：", "bold red"), message, stderr=True, sep="", literal=True)
 
 
 def info(message: str) -> None:
-    reset()
-    out().print(message, markup=False)
+    _print(message)
 
 
 def success(message: str) -> None:
-    reset()
-    out().print(Text("✓ ", style="green") + Text(message))
+    _print(Styled("✓ ", "green"), message, sep="", literal=True)
 
 
 def warn(message: str) -> None:
-    reset()
-    err().print(Text("提示：", style="yellow") + Text(message))
+    _print(Styled("提示：", "yellow"), message, stderr=True, sep="", literal=True)
 
 
 def print_json(data: Any) -> None:
@@ -74,7 +169,13 @@ def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
 
 
 def status_text(status: str) -> Text:
+    _rich()
     return Text(status, style=STATUS_STYLE.get(status, ""))
+
+
+def status_cell(status: str) -> Styled:
+    """A status for ``table()`` and ``_print`` (coloured on a terminal, without importing rich)."""
+    return Styled(status, STATUS_STYLE.get(status, ""))
 
 
 def bar(percent: float, width: int = 10) -> str:
@@ -101,6 +202,7 @@ def _spec_text(t: dict[str, Any]) -> str:
 
 def plan_tree(doc: dict[str, Any]) -> None:
     """The parse result as a tree a person can review before importing."""
+    _rich()
     reset()
     c = out()
     if not doc.get("units"):
@@ -169,6 +271,7 @@ def _count_targets(items: list[dict[str, Any]]) -> int:
 
 
 def import_result(result: Any) -> None:
+    _rich()
     reset()
     head = "（试运行，未写入）" if result.dry_run else ""
     rows = []
@@ -201,33 +304,162 @@ def import_result(result: Any) -> None:
 
 
 def table(title: str | None, columns: list[str], rows: list[list[Any]], **kw: Any) -> None:
+    """A table as rich draws it (heavy head box, title centred above); drawn without rich when
+    the result is the same (``_box_table``), which saves rich's import and layout time."""
     reset()
+    if not kw and _box_table(title, columns, rows, sys.stdout):
+        return
+    _rich()
     t = Table(title=title, show_lines=False, **kw)
     for col in columns:
         t.add_column(col, overflow="fold")
     for r in rows:
-        t.add_row(*[c if isinstance(c, Text) else Text("" if c is None else str(c)) for c in r])
+        t.add_row(*[c if isinstance(c, Text) else Text("" if c is None else str(c), style=getattr(c, "style", ""))
+                    for c in r])
     out().print(t)
+
+
+def _cell_text(c: Any) -> Styled | None:
+    """A table cell as text and style; None for a rich Text with several styles (rich draws it)."""
+    if c is None:
+        return Styled("")
+    if isinstance(c, str):
+        return c if isinstance(c, Styled) else Styled(c)
+    if Text is not None and isinstance(c, Text):
+        return None if c.spans else Styled(c.plain, str(c.style or ""))
+    return Styled(str(c))
+
+
+def _box_table(title: str | None, columns: list[str], rows: list[list[Any]], stream: Any) -> bool:
+    """Draw ``table()``'s rich Table the way rich 13–15 lays it out, without rich's renderer.
+
+    Column widths: each column's widest line plus one space each side; when the table is wider
+    than the stream, the widest columns are narrowed first (rich's ``_collapse_widths``), then all
+    evenly, and cells wrap at word boundaries, folding long words (rich's own ``divide_line``).
+    Falls back (returns False) for anything rich would draw differently: markup or emoji codes in
+    the title or headers, control characters or line breaks in cells, columns too narrow to fold
+    wide characters. tests/cli/test_render.py compares both on random tables.
+    """
+    width = _stream_width(stream)
+    if width is None or not rows or not columns:
+        return False
+    from rich._ratio import ratio_reduce
+    from rich._wrap import divide_line
+    from rich.cells import cell_len, set_cell_size
+
+    head = [Styled(h, "bold") for h in columns]
+    body: list[list[Styled]] = []
+    for r in rows:
+        cells = [_cell_text(c) for c in r]
+        if len(cells) != len(columns) or any(c is None for c in cells):
+            return False
+        body.append(cells)  # type: ignore[arg-type]
+    texts = [title or "", *columns]
+    if any("[" in t or _UNSAFE.search(t) for t in texts) or any(
+            "\n" in c or "\r" in c or _UNSAFE.search(c.replace(":", "")) for row in body for c in row):
+        return False
+    max_width = width - (len(columns) + 1)
+    if max_width < 1:
+        return False
+    natural = [min(max(cell_len(row[i]) for row in [head, *body]) + 2, max_width) or 1
+               for i in range(len(columns))]
+    widths = natural
+    if sum(widths) > max_width:
+        widths = _collapse(widths, max_width, ratio_reduce)
+        if sum(widths) > max_width:
+            widths = ratio_reduce(sum(widths) - max_width, [1] * len(widths), widths, widths)
+        widths = [min(w, n) for w, n in zip(widths, natural, strict=True)]
+    if min(widths) < 4:
+        return False
+
+    def wrap(text: str, w: int) -> list[str]:
+        out_lines = []
+        offsets = divide_line(text, w, fold=True)
+        for a, b in zip([0, *offsets], [*offsets, len(text)], strict=True):
+            piece = text[a:b]
+            if len(piece) > w:  # rich's rstrip_end counts characters, not cells
+                stripped = piece.rstrip()
+                piece = piece[:len(piece) - min(len(piece) - len(stripped), len(piece) - w)]
+            n = cell_len(piece)
+            out_lines.append(set_cell_size(piece, w) if n > w else piece + " " * (w - n))
+        return out_lines
+
+    color = _isatty(stream) and "NO_COLOR" not in os.environ
+    table_width = sum(widths) + len(columns) + 1
+
+    def draw(row: list[Styled], bottom: bool, edge: str) -> list[str]:
+        cells = [wrap(c, w - 2) for c, w in zip(row, widths, strict=True)]
+        height = max(len(c) for c in cells)
+        shaped = []
+        for c, w, src in zip(cells, widths, row, strict=True):
+            blank = [" " * (w - 2)] * (height - len(c))
+            c = blank + c if bottom else c + blank
+            shaped.append([" " + _paint(line, src.style, color) + " " for line in c])
+        return [edge + edge.join(col[i] for col in shaped) + edge for i in range(height)]
+
+    lines: list[str] = []
+    if title:
+        for piece in wrap(title, table_width):
+            t = piece.rstrip()
+            left = (table_width - cell_len(t)) // 2
+            t = " " * left + t
+            lines.append(_paint(t + " " * (table_width - cell_len(t)), "italic", color) if color
+                         else t + " " * (table_width - cell_len(t)))
+    lines.append("┏" + "┳".join("━" * w for w in widths) + "┓")
+    lines += draw(head, True, "┃")
+    lines.append("┡" + "╇".join("━" * w for w in widths) + "┩")
+    for row in body:
+        lines += draw(row, False, "│")
+    lines.append("└" + "┴".join("─" * w for w in widths) + "┘")
+    stream.write("\n".join(lines) + "\n")
+    return True
+
+
+def _collapse(widths: list[int], max_width: int, ratio_reduce: Any) -> list[int]:
+    """Narrow the widest columns until the table fits (as rich's ``Table._collapse_widths``)."""
+    excess = sum(widths) - max_width
+    while sum(widths) and excess > 0:
+        top = max(widths)
+        second = max((w for w in widths if w != top), default=0)
+        ratios = [1 if w == top else 0 for w in widths]
+        if top == second:
+            break
+        widths = ratio_reduce(excess, ratios, [min(excess, top - second)] * len(widths), widths)
+        excess = sum(widths) - max_width
+    return widths
 
 
 ANSI = {"绿": "\x1b[1;32m", "黄": "\x1b[1;33m", "红": "\x1b[1;31m", "完成": "\x1b[1;36m"}
 
 
+_WIDE: dict[str, int] = {}
+
+
+def _char_width(ch: str) -> int:
+    w = _WIDE.get(ch)
+    if w is None:
+        from unicodedata import east_asian_width
+
+        w = _WIDE[ch] = 2 if east_asian_width(ch) in "WF" else 1
+    return w
+
+
 def _width(text: str) -> int:
     """Terminal cells a string takes (CJK and full-width characters take two)."""
-    from unicodedata import east_asian_width
+    if text.isascii():
+        return len(text)
+    return sum(map(_char_width, text))
 
-    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
 
-
-def _fit(text: str, width: int) -> str:
-    """Pad or cut a string to exactly ``width`` cells."""
-    w = _width(text)
+def _fit(text: str, width: int, w: int | None = None) -> str:
+    """Pad or cut a string to exactly ``width`` cells (``w``: its width when already measured)."""
+    if w is None:
+        w = _width(text)
     if w <= width:
         return text + " " * (width - w)
     out, used = [], 0
     for ch in text:
-        cw = _width(ch)
+        cw = _char_width(ch)
         if used + cw > width - 1:
             break
         out.append(ch)
@@ -238,13 +470,14 @@ def _fit(text: str, width: int) -> str:
 def plain_table(title: str, columns: list[str], rows: list[list[str]], max_widths: list[int],
                 status_col: int | None = None) -> None:
     """A light table for long lists: rich takes ~0.5 ms a row to lay out, this a few µs."""
-    widths = [min(mw, max([_width(c)] + [_width(r[i]) for r in rows])) for i, (c, mw) in
+    measured = [[_width(v) for v in r] for r in rows]
+    widths = [min(mw, max([_width(c)] + [m[i] for m in measured])) for i, (c, mw) in
               enumerate(zip(columns, max_widths, strict=True))]
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     lines = [title, "  ".join(_fit(c, w) for c, w in zip(columns, widths, strict=True)).rstrip(),
              "  ".join("─" * w for w in widths)]
-    for r in rows:
-        cells = [_fit(v, w) for v, w in zip(r, widths, strict=True)]
+    for r, m in zip(rows, measured, strict=True):
+        cells = [_fit(v, w, n) for v, w, n in zip(r, widths, m, strict=True)]
         if color and status_col is not None and r[status_col] in ANSI:
             cells[status_col] = ANSI[r[status_col]] + cells[status_col] + "\x1b[0m"
         lines.append("  ".join(cells).rstrip())
@@ -293,22 +526,20 @@ def task_detail(d: Any) -> None:
     from tracker.status import rule_label
     from tracker.tasks import fmt_num, target_goal_text
 
-    reset()
     v = d.view
-    c = out()
-    head = Text(f"#{v.id} ", style="bold") + Text((v.row["label"] or "") + v.row["title"], style="bold")
-    c.print(head)
-    c.print(f"单位：{v.unit}    责任人：{v.row['owner'] or '—'}    状态：", status_text(v.status),
-            f"    进度：{bar(v.completion)} {v.completion:.1f}%", markup=False)
+    _print(Styled(f"#{v.id} " + (v.row["label"] or "") + v.row["title"], "bold"), literal=True)
+    _print(f"单位：{v.unit}    责任人：{v.row['owner'] or '—'}    状态：", status_cell(v.status),
+           f"    进度：{bar(v.completion)} {v.completion:.1f}%")
     expected = "—" if v.expected is None else f"{v.expected:.1f}%"
-    c.print(f"周期：{v.start or '—'} 至 {v.deadline or '—'}    序时进度：{expected}"
-            + (f"    完成于：{v.row['done_on']}" if v.row["done_on"] else ""), markup=False)
+    _print(f"周期：{v.start or '—'} 至 {v.deadline or '—'}    序时进度：{expected}"
+           + (f"    完成于：{v.row['done_on']}" if v.row["done_on"] else ""))
     if v.row.get("cancelled_on"):
-        c.print(Text(f"已{v.row['cancel_reason']}（{v.row['cancelled_on']}），不计入看板与列表", style="bold magenta"))
+        _print(Styled(f"已{v.row['cancel_reason']}（{v.row['cancelled_on']}），不计入看板与列表", "bold magenta"),
+               literal=True)
     if d.parent:
-        c.print(f"上级任务：#{d.parent['id']} {d.parent['label']}{d.parent['title']}", markup=False)
+        _print(f"上级任务：#{d.parent['id']} {d.parent['label']}{d.parent['title']}")
     if v.row["text"] and v.row["text"] != v.row["title"]:
-        c.print(Text("内容：", style="dim") + Text(v.row["text"]))
+        _print(Styled("内容：", "dim"), v.row["text"], sep="", literal=True)
     if v.targets:
         rows = []
         for i, t in enumerate(v.targets, 1):
@@ -324,10 +555,10 @@ def task_detail(d: Any) -> None:
         table("指标", ["序号", "类型", "对象", "承诺", "当前", "目标", "完成率", "时限", "原文"], rows)
         for i, t in enumerate(v.targets, 1):
             if t.get("start_source") and t.get("start_value") is not None:
-                c.print(Text(f"指标{i} 起始值 {fmt_num(t['start_value'])}（{t['start_source']}", style="magenta")
-                        + Text(f"：{t.get('start_quote') or ''}）" if t.get("start_quote") else "）"))
+                _print(Styled(f"指标{i} 起始值 {fmt_num(t['start_value'])}（{t['start_source']}", "magenta"),
+                       f"：{t.get('start_quote') or ''}）" if t.get("start_quote") else "）", sep="", literal=True)
     if v.children:
-        rows = [[ch.id, (ch.row["label"] or "") + ch.row["title"], status_text(ch.status), f"{ch.completion:.0f}%"]
+        rows = [[ch.id, (ch.row["label"] or "") + ch.row["title"], status_cell(ch.status), f"{ch.completion:.0f}%"]
                 for ch in v.children]
         table("子任务", ["编号", "任务", "状态", "进度"], rows)
     log_table(d.log)
@@ -372,7 +603,6 @@ def task_state(view: Any, focus_target: int | None = None) -> None:
     from tracker.status import rule_label as describe
     from tracker.tasks import fmt_num, target_goal_text
 
-    c = out()
     for i, t in enumerate(view.targets, 1):
         mark = "→ " if focus_target is not None and t["id"] == focus_target else "  "
         comp = t.get("completion")
@@ -390,8 +620,8 @@ def task_state(view: Any, focus_target: int | None = None) -> None:
             line = (f"{mark}指标 {i}（{describe(rule, t.get('every'))}）{t['subject'] or ''}：当前 "
                     f"{now} / 目标 {target_goal_text(t)}"
                     f"（{'—' if comp is None else f'{comp:.0f}%'}）{extra}")
-        c.print(line, markup=False)
-    c.print(f"任务 #{view.id} 进度 {view.completion:.1f}%，状态：", status_text(view.status), markup=False)
+        _print(line)
+    _print(f"任务 #{view.id} 进度 {view.completion:.1f}%，状态：", status_cell(view.status))
 
 
 def log_table(log: list[dict[str, Any]], title: str = "进展记录") -> None:
@@ -422,21 +652,23 @@ def board_table(summaries: list[Any], today: str) -> None:
     n = 0
     comp = 0.0
     for s in summaries:
-        rows.append([s.unit, s.total, Text(str(s.counts["绿"]), style="green"),
-                     Text(str(s.counts["黄"]), style="yellow"), Text(str(s.counts["红"]), style="red"),
-                     Text(str(s.counts["完成"]), style="cyan"), f"{bar(s.completion)} {s.completion:.1f}%"])
+        rows.append([s.unit, s.total, Styled(str(s.counts["绿"]), "green"),
+                     Styled(str(s.counts["黄"]), "yellow"), Styled(str(s.counts["红"]), "red"),
+                     Styled(str(s.counts["完成"]), "cyan"), f"{bar(s.completion)} {s.completion:.1f}%"])
         for k in tot:
             tot[k] += s.counts[k]
         n += s.total
         comp += s.completion * s.total
     overall = comp / n if n else 0.0
-    rows.append([Text("合计", style="bold"), n, str(tot["绿"]), str(tot["黄"]), str(tot["红"]), str(tot["完成"]),
+    rows.append([Styled("合计", "bold"), n, str(tot["绿"]), str(tot["黄"]), str(tot["红"]), str(tot["完成"]),
                  f"{bar(overall)} {overall:.1f}%"])
     table(f"督办看板（{today}）", ["单位", "任务", "绿", "黄", "红", "完成", "总体完成度"], rows)
     from tracker.counting import Count
 
     subs = sum(getattr(s, "subs", 0) for s in summaries)
-    out().print(f"统计口径：{Count(tops=n, subs=subs).line()}（子事项计入所属事项的完成度，不另计数）", soft_wrap=True)
+    line = f"统计口径：{Count(tops=n, subs=subs).line()}（子事项计入所属事项的完成度，不另计数）"
+    if "[" in line or not _plain_lines([line], sys.stdout, soft_wrap=True):
+        out().print(line, soft_wrap=True)
     cancelled = sum(getattr(s, "cancelled", 0) for s in summaries)
     if cancelled:
         info(f"另有 {cancelled} 项已撤销或调整的任务，不计入上表（tracker log 可查依据）")
@@ -444,6 +676,7 @@ def board_table(summaries: list[Any], today: str) -> None:
 
 def tree(title: str, build: Any) -> None:
     """Print a rich Tree; build(tree) adds the branches."""
+    _rich()
     reset()
     t = Tree(title)
     build(t)
@@ -457,6 +690,7 @@ RICH_ROWS_MAX = 100  # longer tables are laid out as plain text (rich takes ~0.5
 
 def report_console(file: Any = None) -> Console:
     """A console for reports: fixed width and no colour unless writing to a terminal."""
+    _rich()
     target = file or sys.stdout
     tty = file is None and sys.stdout.isatty()
     color = tty and "NO_COLOR" not in os.environ
@@ -469,6 +703,7 @@ def report_console(file: Any = None) -> Console:
 
 
 def _report_cell(kind: str, value: Any) -> Text:
+    _rich()
     from tracker.reports.layout import fmt_cell
 
     if kind == "status" and value in STATUS_STYLE:
@@ -484,6 +719,7 @@ def _report_cell(kind: str, value: Any) -> Text:
 def report_terminal(doc: Any, path: Any = None) -> None:
     """A report (tracker.reports.layout.Doc) as rich headings, tables and text progress bars;
     written to ``path`` (plain, 120 columns) when given, else to stdout."""
+    _rich()
     from tracker.reports.layout import Chart, Heading, Para
     from tracker.reports.layout import Table as ReportTable
 
@@ -664,6 +900,7 @@ def _fits_plain(line: str, width: int) -> bool:
 
 def report_written(path: Any) -> None:
     """Say where a report went, the path on one line (never wrapped)."""
+    _rich()
     reset()
     out().print(Text("✓ ", style="green") + Text(f"已生成报告：{path}"), soft_wrap=True)
 
@@ -678,6 +915,7 @@ OUTBOX_STATUS = {"sent": "已发送", "failed": "失败", "pending": "待发送"
 
 def notify_outcomes(results: list[Any]) -> None:
     """One line per channel (and, for --dry-run, the message texts)."""
+    _rich()
     reset()
     c = out()
     for r in results:
@@ -695,6 +933,7 @@ def notify_outcomes(results: list[Any]) -> None:
 
 
 def outbox_table(rows: list[dict[str, Any]]) -> None:
+    _rich()
     if not rows:
         info("（暂无发送记录）")
         return
@@ -708,6 +947,7 @@ def outbox_table(rows: list[dict[str, Any]]) -> None:
 
 def scheduler_jobs(infos: list[Any]) -> None:
     """The jobs with their next run that will send (dates never wrapped) and the stored next fire time."""
+    _rich()
     reset()
     t = Table(title="定时任务", show_lines=False)
     t.add_column("任务", no_wrap=True)
@@ -734,6 +974,7 @@ VERDICT_STYLE = {"met": "green", "not_met": "red", "unclear": "yellow", "not_men
 
 def outcome_table(data: dict[str, Any]) -> None:
     """Plan targets against what the summary says, then the targets it never mentions."""
+    _rich()
     reset()
     rows = []
     silent = []
