@@ -91,6 +91,11 @@ def units(c: Connection) -> list[dict[str, Any]]:
     )
 
 
+def unit_names(c: Connection) -> list[str]:
+    """Every unit's name, in the order units are listed."""
+    return [str(r["name"]) for r in c.query("SELECT name FROM unit ORDER BY id")]
+
+
 def insert_unit(c: Connection, name: str, created_at: Any, contact: str | None = None) -> int:
     return c.insert("unit", name=name, contact=contact, created_at=created_at)
 
@@ -187,7 +192,7 @@ def item_rollups(c: Connection) -> list[dict[str, Any]]:
     tasks without a current parent."""
     return c.query(
         "SELECT k.id, k.parent_id, k.start_date, k.deadline, k.done_on, k.completion, k.open_target_due, "
-        "k.targets_deadline, k.created_at, u.name AS unit, p.period_start, p.period_end "
+        "k.targets_deadline, k.hold_until, k.hold_state, k.created_at, u.name AS unit, p.period_start, p.period_end "
         f"FROM {TASK_FROM} WHERE k.vanished_at IS NULL AND k.cancelled_on IS NULL "
         f"AND (k.parent_id IS NULL OR NOT {_UNDER_CURRENT})"
     )
