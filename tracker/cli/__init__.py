@@ -90,15 +90,16 @@ def _print_error(message: str) -> None:
     render.error(message)
 
 
-app = typer.Typer(
-    cls=ChineseGroup,
-    help="tracker：把半年工作计划变成可跟踪的督办任务（导入、进展、红黄绿状态、提醒、报告）。",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    add_completion=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+def _new_app() -> typer.Typer:
+    return typer.Typer(
+        cls=ChineseGroup,
+        help="tracker：把半年工作计划变成可跟踪的督办任务（导入、进展、红黄绿状态、提醒、报告）。",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        add_completion=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
 
 
 def _version(value: bool) -> None:
@@ -109,7 +110,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     db: str = typer.Option(None, "--db", metavar="地址或路径",
@@ -144,26 +144,82 @@ def context(ctx: typer.Context, create: bool = False) -> Any:
     return cached
 
 
-def _register() -> None:
-    from tracker.cli import db as db_cmd
-    from tracker.cli import misc, task, unit
-
-    app.add_typer(task.app, name="task", help="任务：新增、列表、查看、记录进展、完成、修改、撤销或调整")
-    app.add_typer(unit.app, name="unit", help="单位：新增、列表、改名、合并、别名")
-    app.add_typer(db_cmd.app, name="db", help="数据库：升级、备份")
-    misc.register(app)
-    for name in ("plan", "report", "scheduler", "notify", "outcome", "form"):
-        try:
-            module = __import__(f"tracker.cli.{name}", fromlist=["app"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"tracker.cli.{name}":
-                raise
-            continue
-        app.add_typer(module.app, name=name, help=module.HELP)
+# Sub-apps in the order `tracker --help` lists them (None: the module's HELP), then misc's commands.
+GROUPS: dict[str, tuple[str, str | None]] = {
+    "task": ("tracker.cli.task", "任务：新增、列表、查看、记录进展、完成、修改、撤销或调整"),
+    "unit": ("tracker.cli.unit", "单位：新增、列表、改名、合并、别名"),
+    "db": ("tracker.cli.db", "数据库：升级、备份"),
+    "plan": ("tracker.cli.plan", None),
+    "report": ("tracker.cli.report", None),
+    "scheduler": ("tracker.cli.scheduler", None),
+    "notify": ("tracker.cli.notify", None),
+    "outcome": ("tracker.cli.outcome", None),
+    "form": ("tracker.cli.form", None),
+}
+MISC = ("init", "board", "undo", "log")
+ROOT_VALUE_OPTIONS = ("--db", "--config", "--today")
 
 
-_register()
+def build(only: str | None = None, outline: bool = False) -> typer.Typer:
+    """The command tree: every command, or with ``only`` just that sub-app or top-level command.
+
+    Typer turns every registered function into a click command on each run (≈ 60 signatures
+    read); a run of `tracker task show` needs only the `task` group, so ``main`` builds that.
+    With ``outline`` (`tracker --help`) the sub-apps are empty groups with their help line:
+    the root help lists them the same way without reading their commands.
+    """
+    import importlib
+
+    app = _new_app()
+    app.callback()(root)
+    for name, (module_name, help_text) in GROUPS.items():
+        if outline:
+            if help_text is None:
+                help_text = importlib.import_module(module_name).HELP
+            app.add_typer(typer.Typer(), name=name, help=help_text)
+        elif only in (None, name):
+            module = importlib.import_module(module_name)
+            app.add_typer(module.app, name=name, help=help_text or module.HELP)
+        if name == "db" and only in (None, *MISC):
+            from tracker.cli import misc
+
+            misc.register(app)
+    return app
+
+
+def command_word(argv: list[str]) -> str | None:
+    """The sub-app or top-level command named on the command line, if it is one of ours."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ROOT_VALUE_OPTIONS:
+            skip = True
+        elif arg.startswith("-"):
+            if arg.split("=", 1)[0] not in ROOT_VALUE_OPTIONS:
+                return None  # --help, --version, completion: the whole tree
+        else:
+            return arg if arg in GROUPS or arg in MISC else None
+    return None
+
+
+_full: typer.Typer | None = None
+
+
+def __getattr__(name: str) -> Any:
+    """``tracker.cli.app``: the whole command tree (tests, completion), built on first use."""
+    global _full
+    if name == "app":
+        if _full is None:
+            _full = build()
+        return _full
+    raise AttributeError(name)
 
 
 def main() -> None:
-    app()
+    complete = any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)
+    args = sys.argv[1:]
+    if not complete and args in ([], ["--help"], ["-h"]):
+        build(outline=True)()
+    else:
+        build(None if complete else command_word(args))()
