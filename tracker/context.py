@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 
-from tracker.config import Config, load_config, resolve_db_url
+from tracker.config import CHINA_ZONES, Config, load_config, resolve_db_url
 from tracker.db import Database
 from tracker.errors import InputError
 from tracker.status import Rules
@@ -27,6 +25,15 @@ def parse_day(text: str, what: str = "日期") -> date:
         return date(y, m, d)
     except (ValueError, TypeError):
         raise InputError(f"{what}格式无效：{text!r}（应为 YYYY-MM-DD，如 2023-12-31）") from None
+
+
+def zone(name: str) -> tzinfo:
+    """The configured time zone as a tzinfo."""
+    if name in CHINA_ZONES:
+        return timezone(timedelta(hours=8), name)
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
 
 
 @dataclass
@@ -52,7 +59,7 @@ class Context:
         if day_text:
             day = parse_day(day_text, "今天的日期（--today / TRACKER_TODAY）")
         else:
-            day = datetime.now(ZoneInfo(config.timezone)).date()
+            day = datetime.now(zone(config.timezone)).date()
         return cls(config=config, db_url=db_url, today=day, db_from_config=not url)
 
     @property
@@ -77,7 +84,7 @@ class Context:
 
     def now(self) -> datetime:
         """Wall-clock time in the configured zone (naive, for storage)."""
-        return datetime.now(ZoneInfo(self.config.timezone)).replace(tzinfo=None)
+        return datetime.now(zone(self.config.timezone)).replace(tzinfo=None)
 
     def default_author(self) -> str:
         """Who is at the keyboard: TRACKER_USER, then [user] name in config.toml, then the login name."""
@@ -95,6 +102,8 @@ class Context:
 
 def _login_name() -> str:
     try:
+        import getpass
+
         return getpass.getuser()
     except Exception:
         return "未知"
