@@ -17,7 +17,9 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	# compat: a plain path entry instead of setuptools' import-hook finder, which costs every
+	# command 12-20 ms at start-up (bench/PROFILE.md); setuptools warns that the mode is old
+	PYTHONWARNINGS=ignore $(BIN)/pip install --quiet -e '.[test]' --config-settings editable_mode=compat
 	$(BIN)/python -m compileall -q tracker >/dev/null
 	touch $(STAMP)
 
@@ -34,6 +36,8 @@ lint: $(STAMP)
 	$(BIN)/mypy tracker
 
 bench: $(STAMP)
+	# fresh bytecode: with PYTHONDONTWRITEBYTECODE set, edited modules would be compiled on every run
+	$(BIN)/python -m compileall -q tracker >/dev/null
 	$(BIN)/python bench/run.py
 
 clean:

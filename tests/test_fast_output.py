@@ -1,0 +1,189 @@
+"""The hot commands' speed paths give the output of the slow paths they replace (issue 15).
+
+* ``render._box_table`` draws ``render.table``'s tables without rich's renderer; it must draw
+  exactly what rich draws, wrapping and narrowing columns included, or leave the table to rich.
+* ``render._plain_lines`` writes message lines without rich when rich would not change them.
+* ``tasks.item_lights`` counts the board's lights without building a view per item.
+* the CLI builds only the sub-app a command line names; the hot commands never import rich's
+  console.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
+
+from tracker.cli import render
+
+WORDS = hs.text(alphabet="abcxyz019 中文单位进度（），　—█░", max_size=50)
+
+
+class Utf8Buffer(io.StringIO):
+    encoding = "utf-8"
+
+
+def rich_table(title: str | None, columns: list[str], rows: list[list[str]], width: int) -> str:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    buf = io.StringIO()
+    t = Table(title=title, show_lines=False)
+    for col in columns:
+        t.add_column(col, overflow="fold")
+    for r in rows:
+        t.add_row(*[Text(c) for c in r])
+    Console(file=buf, width=width, highlight=False, soft_wrap=False).print(t)
+    return buf.getvalue()
+
+
+def box_table(title: str | None, columns: list[str], rows: list[list[str]], width: int,
+              monkeypatch: pytest.MonkeyPatch) -> str | None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    buf = Utf8Buffer()
+    return buf.getvalue() if render._box_table(title, columns, rows, buf) else None
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=hs.data(), ncols=hs.integers(1, 9), nrows=hs.integers(1, 4),
+       width=hs.sampled_from([24, 40, 60, 80, 100, 160]),
+       title=hs.one_of(hs.none(), WORDS.filter(lambda s: s.strip() != "")))
+def test_box_table_draws_what_rich_draws(monkeypatch, data, ncols, nrows, width, title) -> None:  # type: ignore[no-untyped-def]
+    columns = [data.draw(hs.text(alphabet="ab序号单位", min_size=1, max_size=6)) for _ in range(ncols)]
+    rows = [[data.draw(WORDS) for _ in range(ncols)] for _ in range(nrows)]
+    drawn = box_table(title, columns, rows, width, monkeypatch)
+    if drawn is not None:
+        assert drawn == rich_table(title, columns, rows, width)
+
+
+def test_box_table_takes_the_common_tables(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The speed path is really taken: a board-like table, and a log table that must wrap."""
+    board = [[f"第{i:02d}单位", "125", "106", "14", "5", "0", "██████░░░░ 63.6%"] for i in range(1, 41)]
+    cols = ["单位", "任务", "绿", "黄", "红", "完成", "总体完成度"]
+    assert box_table("督办看板（2023-10-09）", cols, board, 80, monkeypatch) == rich_table(
+        "督办看板（2023-10-09）", cols, board, 80)
+    log = [["4991", "2023-08-27", "填报人40", "进展", "44", "进展说明：第三季度完成主体工程的一半" * 2,
+            "2023-10-08 06:36:30"]]
+    cols = ["记录", "日期", "填报人", "类型", "数值", "说明", "录入时间"]
+    drawn = box_table("进展记录", cols, log, 80, monkeypatch)
+    assert drawn is not None and drawn.count("\n") > 6  # wrapped onto several lines
+    assert drawn == rich_table("进展记录", cols, log, 80)
+
+
+@pytest.mark.parametrize("title", ["含[red]标记[/red]的标题", ":smile: 表情"])
+def test_box_table_leaves_markup_to_rich(monkeypatch, title) -> None:  # type: ignore[no-untyped-def]
+    assert box_table(title, ["a"], [["1"]], 80, monkeypatch) is None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=hs.text(alphabet="ab 中文：:.x\n", max_size=120), width=hs.sampled_from([20, 40, 80]))
+def test_plain_lines_print_what_rich_prints(monkeypatch, text, width) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    buf = Utf8Buffer()
+    if render._plain_lines(["✓ ", text], buf):
+        expected = io.StringIO()
+        Console(file=expected, width=width, highlight=False, soft_wrap=False).print("✓ " + text, markup=False)
+        assert buf.getvalue() == expected.getvalue()
+    else:
+        assert buf.getvalue() == ""
+
+
+# -- the board's lights ---------------------------------------------------------------------------
+DAYS = hs.one_of(hs.none(), hs.dates(date(2023, 1, 1), date(2024, 6, 30)).map(date.isoformat))
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=hs.lists(hs.fixed_dictionaries({
+    "unit": hs.sampled_from(["甲局", "乙局", "丙局"]),
+    "completion": hs.floats(0, 100),
+    "start_date": DAYS, "deadline": DAYS, "targets_deadline": DAYS, "open_target_due": DAYS,
+    "hold_until": DAYS, "hold_state": hs.sampled_from([None, 0, 1, 2]),
+    "done_on": DAYS, "period_start": DAYS, "period_end": DAYS,
+    "created_at": hs.datetimes(datetime(2023, 1, 1), datetime(2023, 12, 31)).map(str),
+}), max_size=30), today=hs.dates(date(2023, 1, 1), date(2024, 12, 31)))
+def test_item_lights_count_as_the_views_do(rows, today) -> None:  # type: ignore[no-untyped-def]
+    from tracker import status as st
+    from tracker.tasks import build_views, item_lights, summarize
+
+    rows = [{**r, "id": i + 1, "parent_id": None} for i, r in enumerate(rows)]
+    rules = st.Rules()
+    fast = item_lights(rows, today, rules)
+    slow = summarize(build_views(rows, None, today, rules))
+    assert {u: (s.counts, s.total, round(s.completion, 9)) for u, s in fast.items()} == {
+        u: (s.counts, s.total, round(s.completion, 9)) for u, s in slow.items()}
+
+
+def test_board_honours_a_level_to_hold(world) -> None:  # type: ignore[no-untyped-def]
+    """A task with a level to hold until the year's end is 绿 while it holds, not 完成, on the
+    board as in the task list (the board's query used to leave the level out)."""
+    world.run("unit", "add", "环保局")
+    world.run("task", "add", "空气质量优良率保持在90%以上", "--unit", "环保局", "--target", "空气质量优良率保持在90%以上",
+              "--due", "2023-12-31")
+    tid = world.json("task", "list")[0]["id"]
+    world.run("task", "update", str(tid), "--target", "1", "--value", "92")
+    listed = world.json("task", "list")[0]["status"]
+    board = world.json("board")
+    lights = {k: v for u in board for k, v in u["counts"].items() if v}
+    assert lights == {listed: 1}
+
+
+# -- what the hot commands load --------------------------------------------------------------------
+def test_command_word_names_the_sub_app() -> None:
+    from tracker.cli import command_word
+
+    assert command_word(["task", "show", "1"]) == "task"
+    assert command_word(["--db", "x.db", "--today", "2023-10-09", "board"]) == "board"
+    assert command_word(["--db=x.db", "report", "weekly"]) == "report"
+    assert command_word(["--help"]) is None
+    assert command_word(["boad"]) is None  # unknown: the whole tree, for its suggestions
+    assert command_word([]) is None
+
+
+@pytest.mark.parametrize("args", [["task", "list"], ["task", "show", "1"], ["board"],
+                                  ["task", "update", "1", "--target", "1", "--add", "1"]])
+def test_hot_commands_do_not_load_rich_console(sqlite_world, args) -> None:  # type: ignore[no-untyped-def]
+    sqlite_world.run("unit", "add", "教育局")
+    sqlite_world.run("task", "add", "新建学校2所", "--unit", "教育局", "--target", "新建学校2所", "--due", "2023-12-31")
+    code = (f"import sys; sys.argv = ['tracker', *{args!r}]\n"
+            "try:\n    import tracker.cli as c; c.main()\nexcept SystemExit as e:\n    print('EXIT', e.code)\n"
+            "print('LOADED', [m for m in ('rich.console', 'rich.table', 'sqlalchemy', 'zoneinfo', 'tracker.cli.plan',"
+            " 'tracker.cli.report') if m in sys.modules])")
+    r = subprocess.run([sys.executable, "-c", code], cwd=sqlite_world.path, capture_output=True, text=True,
+                       timeout=60, env={**os.environ, "COLUMNS": "100"})
+    assert "EXIT 0" in r.stdout and "LOADED []" in r.stdout, r.stdout + r.stderr
+
+
+def test_china_zone_needs_no_tz_database() -> None:
+    from zoneinfo import ZoneInfo
+
+    from tracker.context import zone
+
+    fixed, real = zone("Asia/Shanghai"), ZoneInfo("Asia/Shanghai")
+    for year in range(1992, 2040):
+        for month in (1, 4, 7, 10):
+            moment = datetime(year, month, 15, 12)
+            assert fixed.utcoffset(moment) == real.utcoffset(moment) == timedelta(hours=8)
+    assert zone("Europe/Berlin").utcoffset(datetime(2024, 7, 1)) == timedelta(hours=2)
+
+
+@pytest.mark.parametrize("args", [["--help"], [], ["task", "--help"], ["board", "--help"], ["boad"],
+                                  ["task", "list"]])
+def test_slim_command_tree_says_what_the_whole_tree_says(sqlite_world, args) -> None:  # type: ignore[no-untyped-def]
+    """``main`` builds only what a command line needs; its output is the whole tree's."""
+    def run(call: str) -> subprocess.CompletedProcess[str]:
+        code = f"import sys; sys.argv = ['tracker', *{args!r}]\nimport tracker.cli as c; {call}"
+        return subprocess.run([sys.executable, "-c", code], cwd=sqlite_world.path, capture_output=True, text=True,
+                              timeout=60, env={**os.environ, "COLUMNS": "80"})
+
+    slim, whole = run("c.main()"), run("c.build()()")
+    assert (slim.returncode, slim.stdout, slim.stderr) == (whole.returncode, whole.stdout, whole.stderr)
+    assert slim.stdout + slim.stderr
