@@ -37,8 +37,6 @@ def _adapt(value: Any) -> Any:
 
 _PARAM = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")  # :name, not ::cast (as SQLAlchemy's text())
 _PG_SQL: dict[str, str] = {}
-_ISO_DATE = re.compile(rb"\d{4}-\d\d-\d\d")
-_ISO_TIMESTAMP = re.compile(rb"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?")
 
 
 def _pg_sql(sql: str) -> str:
@@ -50,21 +48,27 @@ def _pg_sql(sql: str) -> str:
 
 
 def _pg_connect(url: str, timeout: float) -> Any:
-    """A psycopg connection whose dates and timestamps load as the strings SQLite stores."""
+    """A psycopg connection whose dates and timestamps load as the strings SQLite stores.
+
+    With the server's default DateStyle (ISO) a date's text is already that string (loaded by
+    psycopg's C text loader) and a timestamp needs at most its microseconds padded; with any
+    other DateStyle values go through psycopg's own date parsing first.
+    """
     import psycopg
     from psycopg.rows import dict_row
     from psycopg.types.datetime import DateLoader, TimestampLoader, TimestamptzLoader
+    from psycopg.types.string import TextLoader
 
     class IsoDate(DateLoader):
         def load(self, data: Any) -> Any:
-            raw = bytes(data)
-            return raw.decode() if _ISO_DATE.fullmatch(raw) else super().load(data).isoformat()
+            return super().load(data).isoformat()
 
     class IsoTimestamp(TimestampLoader):
+        iso = True
+
         def load(self, data: Any) -> Any:
-            raw = bytes(data)
-            if _ISO_TIMESTAMP.fullmatch(raw):
-                text = raw.decode()
+            if self.iso and 19 <= len(data) <= 26 and data[4:5] == b"-" and (len(data) == 19 or data[19:20] == b"."):
+                text = bytes(data).decode()
                 return text + ".000000" if len(text) == 19 else text.ljust(26, "0")
             return super().load(data).strftime(DATETIME_FMT)
 
@@ -74,7 +78,9 @@ def _pg_connect(url: str, timeout: float) -> Any:
 
     conninfo = "postgresql://" + url.split("://", 1)[1]
     conn = psycopg.connect(conninfo, row_factory=dict_row, connect_timeout=max(1, int(timeout)))
-    conn.adapters.register_loader("date", IsoDate)
+    iso = (conn.info.parameter_status("DateStyle") or "").startswith("ISO")
+    IsoTimestamp.iso = iso
+    conn.adapters.register_loader("date", TextLoader if iso else IsoDate)
     conn.adapters.register_loader("timestamp", IsoTimestamp)
     conn.adapters.register_loader("timestamptz", IsoTimestampTz)
     return conn
