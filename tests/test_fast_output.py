@@ -187,3 +187,46 @@ def test_slim_command_tree_says_what_the_whole_tree_says(sqlite_world, args) -> 
     slim, whole = run("c.main()"), run("c.build()()")
     assert (slim.returncode, slim.stdout, slim.stderr) == (whole.returncode, whole.stdout, whole.stderr)
     assert slim.stdout + slim.stderr
+
+
+@pytest.mark.parametrize("datestyle", ["", "-c DateStyle=SQL,DMY", "-c DateStyle=German"])
+def test_rows_have_one_shape_on_both_databases(db_url, monkeypatch, datestyle) -> None:  # type: ignore[no-untyped-def]
+    """Dates and timestamps come back as the strings SQLite stores, whatever the server's
+    DateStyle; parameters are :name on both; a literal % stays itself."""
+    from tracker.db import Database
+
+    if db_url.startswith("sqlite"):
+        if datestyle:
+            pytest.skip("DateStyle is PostgreSQL's")
+        sql = ("SELECT :day AS d, '2023-01-02 03:04:05.000000' AS t, '2023-01-02 03:04:05.250000' AS t2, "
+               "'x%y' AS s, :n AS n")
+    else:
+        monkeypatch.setenv("PGOPTIONS", datestyle)
+        sql = ("SELECT CAST(:day AS date) AS d, CAST('2023-01-02 03:04:05' AS timestamp) AS t, "
+               "CAST('2023-01-02 03:04:05.25' AS timestamp) AS t2, 'x%y' AS s, :n AS n")
+    db = Database(db_url)
+    try:
+        rows = db.conn.query(sql, day="2023-11-02", n=5)
+        assert rows == [{"d": "2023-11-02", "t": "2023-01-02 03:04:05.000000", "t2": "2023-01-02 03:04:05.250000",
+                         "s": "x%y", "n": 5}]
+        with db.conn.transaction() as c:
+            c.execute("CREATE TABLE shape_probe (id INTEGER PRIMARY KEY, day DATE, note TEXT)")
+            c.execute_many("INSERT INTO shape_probe (id, day, note) VALUES (:i, :d, :n)",
+                           [{"i": 1, "d": "2024-02-29", "n": "a:b"}, {"i": 2, "d": None, "n": "50%"}])
+        assert db.conn.query("SELECT id, day, note FROM shape_probe ORDER BY id") == [
+            {"id": 1, "day": "2024-02-29", "note": "a:b"}, {"id": 2, "day": None, "note": "50%"}]
+        assert db.conn.execute("UPDATE shape_probe SET note = :n WHERE id > :i", n="x", i=0) == 2
+        db.conn.end_read()
+    finally:
+        db.close()
+
+
+@given(data=hs.data(), n=hs.integers(1, 8))
+def test_reduce_rounds_as_rich_does(data, n) -> None:  # type: ignore[no-untyped-def]
+    from rich._ratio import ratio_reduce
+
+    values = data.draw(hs.lists(hs.integers(0, 120), min_size=n, max_size=n))
+    ratios = data.draw(hs.lists(hs.integers(0, 3), min_size=n, max_size=n))
+    limits = data.draw(hs.lists(hs.integers(0, 60), min_size=n, max_size=n))
+    total = data.draw(hs.integers(0, 200))
+    assert render._reduce(total, ratios, limits, values) == ratio_reduce(total, ratios, limits, values)

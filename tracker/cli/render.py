@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import re
 import sys
@@ -156,10 +153,15 @@ def warn(message: str) -> None:
 
 
 def print_json(data: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    import csv
+    import io
+
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(columns)
@@ -343,7 +345,6 @@ def _box_table(title: str | None, columns: list[str], rows: list[list[Any]], str
     width = _stream_width(stream)
     if width is None or not rows or not columns:
         return False
-    from rich._ratio import ratio_reduce
     from rich._wrap import divide_line
     from rich.cells import cell_len, set_cell_size
 
@@ -365,9 +366,9 @@ def _box_table(title: str | None, columns: list[str], rows: list[list[Any]], str
                for i in range(len(columns))]
     widths = natural
     if sum(widths) > max_width:
-        widths = _collapse(widths, max_width, ratio_reduce)
+        widths = _collapse(widths, max_width)
         if sum(widths) > max_width:
-            widths = ratio_reduce(sum(widths) - max_width, [1] * len(widths), widths, widths)
+            widths = _reduce(sum(widths) - max_width, [1] * len(widths), widths, widths)
         widths = [min(w, n) for w, n in zip(widths, natural, strict=True)]
     if min(widths) < 4:
         return False
@@ -415,18 +416,37 @@ def _box_table(title: str | None, columns: list[str], rows: list[list[Any]], str
     return True
 
 
-def _collapse(widths: list[int], max_width: int, ratio_reduce: Any) -> list[int]:
+def _collapse(widths: list[int], max_width: int) -> list[int]:
     """Narrow the widest columns until the table fits (as rich's ``Table._collapse_widths``)."""
     excess = sum(widths) - max_width
     while sum(widths) and excess > 0:
         top = max(widths)
         second = max((w for w in widths if w != top), default=0)
-        ratios = [1 if w == top else 0 for w in widths]
         if top == second:
             break
-        widths = ratio_reduce(excess, ratios, [min(excess, top - second)] * len(widths), widths)
+        ratios = [1 if w == top else 0 for w in widths]
+        widths = _reduce(excess, ratios, [min(excess, top - second)] * len(widths), widths)
         excess = sum(widths) - max_width
     return widths
+
+
+def _reduce(total: int, ratios: list[int], limits: list[int], values: list[int]) -> list[int]:
+    """Take ``total`` cells off ``values`` in proportion to ``ratios``, at most ``limits`` each,
+    rounding as rich does (its ``ratio_reduce``; importing it would load fractions and decimal)."""
+    ratios = [r if m else 0 for r, m in zip(ratios, limits, strict=True)]
+    left_ratio, left = sum(ratios), total
+    if not left_ratio:
+        return values[:]
+    out = []
+    for r, m, v in zip(ratios, limits, values, strict=True):
+        if r and left_ratio > 0:
+            cut = min(m, round(r * left / left_ratio))
+            out.append(v - cut)
+            left -= cut
+            left_ratio -= r
+        else:
+            out.append(v)
+    return out
 
 
 ANSI = {"绿": "\x1b[1;32m", "黄": "\x1b[1;33m", "红": "\x1b[1;31m", "完成": "\x1b[1;36m"}
