@@ -15,10 +15,10 @@ FRESH ?= 0
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# editable_mode=compat: a plain path entry instead of setuptools' import-hook finder, which
+# costs every command 12-20 ms at start-up (bench/PROFILE.md); setuptools warns that it is old.
+$(STAMP): pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
-	# compat: a plain path entry instead of setuptools' import-hook finder, which costs every
-	# command 12-20 ms at start-up (bench/PROFILE.md); setuptools warns that the mode is old
 	PYTHONWARNINGS=ignore $(BIN)/pip install --quiet -e '.[test]' --config-settings editable_mode=compat
 	$(BIN)/python -m compileall -q tracker >/dev/null
 	touch $(STAMP)
@@ -35,8 +35,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check tracker tests bench
 	$(BIN)/mypy tracker
 
+# Fresh bytecode first: with PYTHONDONTWRITEBYTECODE set, edited modules would compile on each run.
 bench: $(STAMP)
-	# fresh bytecode: with PYTHONDONTWRITEBYTECODE set, edited modules would be compiled on every run
 	$(BIN)/python -m compileall -q tracker >/dev/null
 	$(BIN)/python bench/run.py
 
