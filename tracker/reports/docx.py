@@ -13,6 +13,7 @@ milliseconds a cell, too slow for reports with thousands of rows).
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from tracker.reports.layout import RIGHT, Chart, Doc, Heading, Para, Table, cn_date, fmt_cell
+from tracker.reports.layout import RIGHT, Chart, Doc, Heading, Para, Table, cn_date, fmt_cell, text_width
 
 W_URI = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = f'xmlns:w="{W_URI}"'
@@ -74,12 +75,10 @@ def _para(runs: str, style: str | None = None, jc: str | None = None, indent: bo
     return f"<w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p>"
 
 
-def _width(s: str) -> int:
-    from unicodedata import east_asian_width
-
-    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in s)
+_width = text_width
 
 
+@functools.lru_cache(maxsize=65536)
 def _ems(s: str) -> float:
     """Width of a figure, date or light in ems as the CJK fonts Word and LibreOffice fall back to
     draw it (bold included): Chinese 1, digits and signs 0.6, "%" 0.95, a quarter em where

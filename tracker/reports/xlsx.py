@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tracker.reports.layout import RIGHT, Chart, Doc, Para, Table, cn_date
+from tracker.reports.layout import RIGHT, Chart, Doc, Para, Table, cn_date, text_width
 
 STATUS_FILL = {"绿": "C8E6C9", "黄": "FFF59D", "红": "FFCDD2", "完成": "BBDEFB"}
 RESULT_FILL = {"超额完成": "BBDEFB", "完成": "BBDEFB", "逾期完成": "D1C4E9", "基本完成": "C8E6C9", "未完成": "FFCDD2",
@@ -44,11 +44,7 @@ _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 @functools.lru_cache(maxsize=65536)
 def _width(s: str) -> int:
     """Display width in characters (CJK count two); remembered: names and figures repeat."""
-    if s.isascii():
-        return len(s)
-    from unicodedata import east_asian_width
-
-    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in s)
+    return text_width(s)
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
