@@ -312,25 +312,36 @@ def _column_xml(letter: str, kind: str, values: list[Any], depths: list[int], wi
     lines: list[int] | None = None
     fills = STATUS_FILL if kind == "status" else RESULT_FILL if kind == "result" else None
     plain = style_id((kind, None, bold, 0, False))
+    if (kind in RIGHT or kind == "date") and not any(isinstance(x, str) for x in values):
+        # Figures and dates: one style for the column, no text to look at.
+        pre, mid, empty = f'<c r="{letter}', f'" s="{plain}" t="n"><v>', f'" s="{plain}" t="n"></c>'
+        if kind == "date":
+            values = [None if x is None else to_excel(x) for x in values]
+        return [f"{pre}{n}{mid}{x:.16g}</v></c>" if x is not None else f"{pre}{n}{empty}"
+                for n, x in enumerate(values, first)], None
     room = width - 1.5
+    pre, text_plain, none_cell = f'<c r="{letter}', f'" s="{plain}" t="inlineStr"><is><t', f'" s="{plain}" t="n"></c>'
+    special = _SPECIAL.search
+    is_text = kind == "text"
     for i, x in enumerate(values):
-        ref = f"{letter}{first + i}"
         if isinstance(x, str):
             d = depths[i]
             fill = fills.get(x.split("（")[0]) if fills is not None else None
-            wrap = kind == "text" and len(x) * 2 + 2 * d > room and _width(x) + 2 * d > room
+            wrap = is_text and len(x) * 2 + 2 * d > room and _width(x) + 2 * d > room
             if wrap:
                 if lines is None:
                     lines = [1] * len(values)
                 lines[i] = _lines(x, width - 2 * d)
-            sid = plain if not (d or fill or wrap) else style_id((kind, fill, bold, min(d, 15), wrap))
+            head = text_plain if not (d or fill or wrap) else \
+                f'" s="{style_id((kind, fill, bold, min(d, 15), wrap))}" t="inlineStr"><is><t'
             space = ' xml:space="preserve"' if x != x.strip() else ""
-            out.append(f'<c r="{ref}" s="{sid}" t="inlineStr"><is><t{space}>{_xml_text(x)}</t></is></c>')
+            body = _xml_text(x) if special(x) or len(x) > 32767 else x
+            out.append(f"{pre}{first + i}{head}{space}>{body}</t></is></c>")
         elif x is None:
-            out.append(f'<c r="{ref}" s="{plain}" t="n"></c>')
+            out.append(f"{pre}{first + i}{none_cell}")
         else:
             v = to_excel(x) if isinstance(x, date) else x
-            out.append(f'<c r="{ref}" s="{plain}" t="n"><v>{v:.16g}</v></c>')
+            out.append(f'{pre}{first + i}" s="{plain}" t="n"><v>{v:.16g}</v></c>')
     return out, lines
 
 
