@@ -7,8 +7,9 @@ page; page numbers "— 1 —" at the foot. Word applies a font to Chinese text 
 East Asian font attribute (w:eastAsia), so every font is set there as well as for Latin text;
 the font table names 宋体 as the fallback where the GB2312 fonts are not installed.
 
-The body is written as WordprocessingML text and parsed once (python-docx's object API takes
-milliseconds a cell, too slow for reports with thousands of rows).
+The body is written as WordprocessingML text, a table a column of cells at a time, and streamed
+into the package python-docx saved, in place of a marker paragraph (python-docx's object API
+takes milliseconds a cell, too slow for reports with thousands of rows).
 """
 
 from __future__ import annotations

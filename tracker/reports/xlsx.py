@@ -317,6 +317,8 @@ def _column_xml(letter: str, kind: str, values: list[Any], depths: list[int], wi
         pre, mid, empty = f'<c r="{letter}', f'" s="{plain}" t="n"><v>', f'" s="{plain}" t="n"></c>'
         if kind == "date":
             values = [None if x is None else to_excel(x) for x in values]
+        if not all(map(math.isfinite, (x for x in values if x is not None))):
+            values = [_number(x) for x in values]
         return [f"{pre}{n}{mid}{x:.16g}</v></c>" if x is not None else f"{pre}{n}{empty}"
                 for n, x in enumerate(values, first)], None
     room = width - 1.5
@@ -340,7 +342,7 @@ def _column_xml(letter: str, kind: str, values: list[Any], depths: list[int], wi
         elif x is None:
             out.append(f"{pre}{first + i}{none_cell}")
         else:
-            v = to_excel(x) if isinstance(x, date) else x
+            v = to_excel(x) if isinstance(x, date) else _number(x)
             out.append(f'{pre}{first + i}" s="{plain}" t="n"><v>{v:.16g}</v></c>')
     return out, lines
 
@@ -387,6 +389,17 @@ def _rows_xml(t: Table, columns: list[list[Any]], depths: list[list[int]], col_w
     out = [f'<row r="{i}"{_height(h)}>{"".join(row)}</row>'
            for i, h, row in zip(range(3, n + 3), heights, zip(*cells, strict=True), strict=True)]
     return "".join(out).encode("utf-8")  # the parts are UTF-8 (openpyxl's own text is ASCII with references)
+
+
+class _Blank(float):
+    """A number openpyxl writes as an empty value (NaN, infinity)."""
+
+    def __format__(self, spec: str) -> str:
+        return ""
+
+
+def _number(x: Any) -> Any:
+    return x if x is None or math.isfinite(x) else _Blank(0)
 
 
 def _height(lines: int) -> str:
