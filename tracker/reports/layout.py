@@ -29,12 +29,13 @@ def text_width(s: str) -> int:
     """Display width in columns: wide (CJK) characters count two."""
     if s.isascii():
         return len(s)
-    rest = _WIDE.sub("", s)
-    if rest.isascii():  # wide characters and ASCII only: no lookup a character
-        return 2 * len(s) - len(rest)
+    rest = _WIDE.sub("", s)  # what is left is looked up a character at a time (often nothing)
+    width = 2 * len(s) - len(rest)
+    if rest.isascii():
+        return width
     from unicodedata import east_asian_width
 
-    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in s)
+    return width + sum(1 for ch in rest if east_asian_width(ch) in "WF")
 
 
 @dataclass
