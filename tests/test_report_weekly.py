@@ -164,3 +164,25 @@ def test_weekly_message_uses_the_same_report_week(wk) -> None:  # type: ignore[n
     assert "2023年第40周（9月30日—10月6日）" in text
     assert "周六填报" in text and "已建成6家" in text  # Saturday 09-30 belongs to W40, as in the report
     assert "周六又建成2家" not in text and "推进中" not in text
+
+
+def _figures(r) -> tuple:  # type: ignore[no-untyped-def]
+    return (r.total.completion, r.total.last_completion, dict(r.total.lights), titles(r.completed),
+            [(s.line.title, s.last_update) for s in r.stale], [u.note for u in r.updates], r.trend)
+
+
+def test_a_past_week_ignores_later_and_retracted_rows(wk) -> None:  # type: ignore[no-untyped-def]
+    """W40's report, rebuilt after later rows: a done and a percent logged after its cut-off
+    (one of each retracted again) change nothing in it, whether or not they still count."""
+    from tracker.reports import data
+
+    filed = _figures(data.weekly(ctx(), week="2023-W40"))
+    wk.run("task", "update", "6", "--percent", "40", "--by", "李四", "--on", "2023-10-10")
+    wk.run("task", "done", "6", "--by", "李四", "--on", "2023-10-11")
+    wk.run("undo", "--by", "李四")  # the done row is retracted; the percent stays
+    assert _figures(data.weekly(ctx(), week="2023-W40")) == filed
+    wk.run("undo", "--by", "李四")  # the percent row too: nothing after the cut-off counts now
+    wk.run("task", "done", "3", "--by", "李四", "--on", "2023-10-12")  # a done that counts
+    assert _figures(data.weekly(ctx(), week="2023-W40")) == filed
+    now = data.weekly(ctx(), week="2023-W41")
+    assert "周日到期的事项" in titles(now.completed)

@@ -7,12 +7,14 @@ page; page numbers "— 1 —" at the foot. Word applies a font to Chinese text 
 East Asian font attribute (w:eastAsia), so every font is set there as well as for Latin text;
 the font table names 宋体 as the fallback where the GB2312 fonts are not installed.
 
-The body is written as WordprocessingML text and parsed once (python-docx's object API takes
-milliseconds a cell, too slow for reports with thousands of rows).
+The body is written as WordprocessingML text, a table a column of cells at a time, and streamed
+into the package python-docx saved, in place of a marker paragraph (python-docx's object API
+takes milliseconds a cell, too slow for reports with thousands of rows).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from tracker.reports.layout import RIGHT, Chart, Doc, Heading, Para, Table, cn_date, fmt_cell
+from tracker.reports.layout import RIGHT, Chart, Doc, Heading, Para, Table, cn_date, fmt_cell, text_width
 
 W_URI = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = f'xmlns:w="{W_URI}"'
@@ -41,6 +43,7 @@ CELL_MARGIN = 57  # twips left and right inside each cell
 UNBROKEN = RIGHT | {"date", "status", "result"}
 HEADER_FILL = "D9D9D9"
 _BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile(r"[&<>\x00-\x1f\ufffe\uffff]")  # what _text changes
 
 
 def _text(s: Any) -> str:
@@ -73,12 +76,10 @@ def _para(runs: str, style: str | None = None, jc: str | None = None, indent: bo
     return f"<w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p>"
 
 
-def _width(s: str) -> int:
-    from unicodedata import east_asian_width
-
-    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in s)
+_width = text_width
 
 
+@functools.lru_cache(maxsize=65536)
 def _ems(s: str) -> float:
     """Width of a figure, date or light in ems as the CJK fonts Word and LibreOffice fall back to
     draw it (bold included): Chinese 1, digits and signs 0.6, "%" 0.95, a quarter em where
@@ -151,17 +152,33 @@ def column_widths(names: list[str], kinds: list[str], texts: list[list[str]], si
     return [fixed[j] if j in fixed else texts_w[j] for j in range(len(names))]
 
 
-def _table(t: Table, styles: dict[str, str]) -> str:
-    all_texts = [[_cell_text(c.kind, v) for c, v in zip(t.cols, row, strict=True)] for row in t.rows]
+def _column_texts(kind: str, values: tuple[Any, ...]) -> list[str]:
+    """``_cell_text`` over a column (the common kinds without a call a cell)."""
+    if kind in ("text", "status", "result"):
+        return ["" if v is None else v if isinstance(v, str) else fmt_cell(kind, v) for v in values]
+    if kind in ("pct", "bar"):
+        return ["" if v is None else f"{float(v):.1f}%" for v in values]
+    return [_cell_text(kind, v) for v in values]
+
+
+_CELL_END = "</w:t></w:r></w:p></w:tc>"
+_EMPTY_END = "</w:p></w:tc>"
+
+
+def _table(t: Table, styles: dict[str, str]) -> list[str]:
+    """A table as WordprocessingML: its opening (properties, grid), one string a row, its end."""
+    raw = list(zip(*t.rows, strict=True)) if t.rows else [() for _ in t.cols]
+    all_columns = [_column_texts(c.kind, col) for c, col in zip(t.cols, raw, strict=True)]
     # A column with nothing in it takes no room.
-    keep = [j for j in range(len(t.cols)) if any(r[j] for r in all_texts)] or list(range(len(t.cols)))
+    keep = [j for j, col in enumerate(all_columns) if any(col)] or list(range(len(t.cols)))
     cols = [t.cols[j] for j in keep]
-    texts = [[r[j] for j in keep] for r in all_texts]
+    columns = [all_columns[j] for j in keep]
     n = len(cols)
     small = n > 8
     pstyle = styles["table-small"] if small else styles["table"]  # 小五 for wide tables, else 五号
     margin = CELL_MARGIN // 2 if small else CELL_MARGIN
-    widths = column_widths([c.name for c in cols], [c.kind for c in cols], texts, 9.0 if small else 10.5,
+    sample = [list(r) for r in zip(*[col[:300] for col in columns], strict=True)]
+    widths = column_widths([c.name for c in cols], [c.kind for c in cols], sample, 9.0 if small else 10.5,
                            margin=margin)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
@@ -169,8 +186,9 @@ def _table(t: Table, styles: dict[str, str]) -> str:
     fonts = f'<w:rFonts w:ascii="{BODY_FONT}" w:hAnsi="{BODY_FONT}" w:eastAsia="{BODY_FONT}"/>'
     run_plain = f'<w:r><w:rPr>{fonts}</w:rPr><w:t xml:space="preserve">'
     run_bold = f'<w:r><w:rPr>{fonts}<w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">'
+    rows_n = len(t.rows)
     # A short table stays on one page; a long one keeps its header with the first rows.
-    together = len(texts) <= 12
+    together = rows_n <= 12
 
     def opening(width: int, jc: str, fill: str | None, keep_next: bool = False) -> str:
         shd = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
@@ -193,33 +211,50 @@ def _table(t: Table, styles: dict[str, str]) -> str:
         return plain, filled
 
     loose, glued = openings(False), openings(True)
+    special = _SPECIAL.search
 
     def cell(j: int, text: str, bold: bool, keep_next: bool) -> str:
         plain, filled = glued if keep_next else loose
         head = filled[j].get(text.split("（")[0], plain[j]) if j in filled else plain[j]
         if not text:
-            return head + "</w:p></w:tc>"
-        return f"{head}{run_bold if bold else run_plain}{_text(text)}</w:t></w:r></w:p></w:tc>"
+            return head + _EMPTY_END
+        return f"{head}{run_bold if bold else run_plain}{_text(text)}{_CELL_END}"
 
-    head = "".join(opening(w, "center", HEADER_FILL, True) + f"{run_bold}{_text(c.name)}</w:t></w:r></w:p></w:tc>"
-                   for c, w in zip(cols, widths, strict=True))
-    rows = [f"<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>{head}</w:tr>"]
-    last = len(texts) - 1
-    for i, r in enumerate(texts):
-        bold = t.total_row and i == last
-        keep_next = i < last and (together or i == 0)
-        rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>"
-                    + "".join([cell(j, s, bold, keep_next) for j, s in enumerate(r)]) + "</w:tr>")
-    return (f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+    def column(j: int, texts: list[str]) -> list[str]:
+        """A column's cells as most rows have them: not bold, not kept with the next row."""
+        plain, filled = loose
+        head = plain[j]
+        if j in filled:
+            heads = filled[j]
+            return [(f"{heads.get(s.split('（')[0], head)}{run_plain}{s if not special(s) else _text(s)}{_CELL_END}"
+                     if s else heads.get(s.split("（")[0], head) + _EMPTY_END) for s in texts]
+        return [f"{head}{run_plain}{s if not special(s) else _text(s)}{_CELL_END}" if s else head + _EMPTY_END
+                for s in texts]
+
+    head_row = "".join(opening(w, "center", HEADER_FILL, True) + f"{run_bold}{_text(c.name)}{_CELL_END}"
+                       for c, w in zip(cols, widths, strict=True))
+    rows = [f"<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>{head_row}</w:tr>"]
+    last = rows_n - 1
+    if together:  # a few rows: each as it is
+        body = [[cell(j, columns[j][i], t.total_row and i == last, i < last) for j in range(n)]
+                for i in range(rows_n)]
+    else:  # by column; the first row (kept with the next) and a 合计 row (bold) redone
+        body = [list(r) for r in zip(*[column(j, col) for j, col in enumerate(columns)], strict=True)]
+        body[0] = [cell(j, columns[j][0], False, True) for j in range(n)]
+        if t.total_row:
+            body[last] = [cell(j, columns[j][last], True, False) for j in range(n)]
+    rows += ["<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(r) + "</w:tr>" for r in body]
+    return [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
             f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
             f'<w:tblCellMar><w:left w:w="{margin}" w:type="dxa"/><w:right w:w="{margin}" w:type="dxa"/>'
             '</w:tblCellMar>'
             f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-            f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>')
+            f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>', *rows, "</w:tbl>"]
 
 
-def body_xml(doc: Doc, styles: dict[str, str]) -> str:
-    """The paragraphs and tables of the body, as WordprocessingML (no enclosing w:body)."""
+def body_parts(doc: Doc, styles: dict[str, str]) -> list[str]:
+    """The paragraphs and tables of the body, as WordprocessingML (no enclosing w:body), in
+    pieces to be written one after the other (a table a row a piece)."""
     tight = '<w:spacing w:before="0" w:after="0"/>'
     parts = [
         _para(_run(doc.title, TITLE_FONT, 22), jc="center", indent=False,
@@ -242,7 +277,7 @@ def body_xml(doc: Doc, styles: dict[str, str]) -> str:
             if b.title:
                 parts.append(_para(_run(b.title, HEI, 14), jc="center", indent=False, keep_next=True,
                                    spacing='<w:spacing w:before="120" w:after="60" w:line="400" w:lineRule="exact"/>'))
-            parts.append(_table(b, styles))
+            parts.extend(_table(b, styles))
             parts.append(_para("", indent=False, spacing='<w:spacing w:before="0" w:after="0" w:line="240" '
                                                          'w:lineRule="auto"/>'))
         elif isinstance(b, Chart):
@@ -253,7 +288,7 @@ def body_xml(doc: Doc, styles: dict[str, str]) -> str:
         if doc.issuer:
             parts.append(_para(_run(doc.issuer, BODY_FONT, 16), right_chars=4, keep_next=True))
         parts.append(_para(_run(cn_date(doc.issued), BODY_FONT, 16), right_chars=4))
-    return "".join(parts)
+    return parts
 
 
 def _style_rpr(font: str, size: float, bold: bool) -> str:
@@ -375,19 +410,28 @@ def write(doc: Doc, path: Path) -> None:
     # The body goes into the saved package as text, in place of the marker paragraph: parsing
     # tens of thousands of rows into python-docx's element tree takes minutes and gigabytes.
     # The font table, which python-docx keeps as an opaque part, is completed the same way.
-    body = body_xml(doc, styles)
+    # The body (a hundred megabytes of XML for a county's year-end report) is compressed as it is
+    # written, some rows at a time, never held as one string.
+    body = body_parts(doc, styles)
     with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
             data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                head, tail = _around_marker(data.decode("utf-8"))
+                with out.open(info, "w") as dest:
+                    dest.write(head.encode("utf-8"))
+                    for i in range(0, len(body), 2000):
+                        dest.write("".join(body[i:i + 2000]).encode("utf-8"))
+                    dest.write(tail.encode("utf-8"))
+                continue
             if info.filename == "word/fontTable.xml":
                 data = _font_table(data)
-            elif info.filename == "word/document.xml":
-                data = _put_body(data.decode("utf-8"), body).encode("utf-8")
             out.writestr(info, data)
 
 
-def _put_body(xml: str, body: str) -> str:
+def _around_marker(xml: str) -> tuple[str, str]:
+    """The document before and after the marker paragraph, where the body goes."""
     at = xml.index(MARKER)
     start = max(xml.rfind("<w:p>", 0, at), xml.rfind("<w:p ", 0, at))
     end = xml.index("</w:p>", at) + len("</w:p>")
-    return xml[:start] + body + xml[end:]
+    return xml[:start], xml[end:]

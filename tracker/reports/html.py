@@ -6,6 +6,7 @@ off-screen and no title is squeezed."""
 from __future__ import annotations
 
 import math
+import re
 from html import escape
 from typing import Any
 
@@ -208,6 +209,25 @@ def _cell(kind: str, value: Any, label: str) -> str:
     return f"<td{lab}>{text}</td>"
 
 
+_ESCAPED = re.compile(r"[&<>\"']")
+
+
+def _column(kind: str, values: tuple[Any, ...], label: str) -> list[str]:
+    """``_cell`` over a column: the texts escaped only where they need it, the cell's markup
+    chosen once for the column where it does not depend on the value."""
+    lab = f' data-label="{label}"'
+    texts = [fmt_cell(kind, v) for v in values]
+    texts = [_e(x) if _ESCAPED.search(x) else x for x in texts]
+    if kind in ("status", "result", "bar"):
+        return [_cell(kind, v, label) for v in values]
+    if kind in RIGHT:
+        return [f'<td class="r"{lab}>{x}</td>' if x else "<td></td>" for x in texts]
+    if kind == "date":
+        return [f'<td class="n"{lab}>{x}</td>' if x else "<td></td>" for x in texts]
+    return [(f'<td class="n"{lab}>{x}</td>' if len(x) <= 8 else f"<td{lab}>{x}</td>") if x else "<td></td>"
+            for x in texts]
+
+
 def _table(t: Table) -> str:
     out = []
     if t.title:
@@ -216,14 +236,13 @@ def _table(t: Table) -> str:
         out.append(f"<p>{_e(t.empty)}</p>")
         return "".join(out)
     head = "".join(f"<th>{_e(c.name)}</th>" for c in t.cols)
-    kinds = [c.kind for c in t.cols]
-    labels = [_e(c.name) for c in t.cols]
-    last = len(t.rows) - 1
-    rows = []
-    for i, row in enumerate(t.rows):
-        cls = ' class="total"' if t.total_row and i == last else ""
-        rows.append(f"<tr{cls}>" + "".join(_cell(k, v, lab) for k, v, lab in zip(kinds, row, labels, strict=True))
-                    + "</tr>")
+    rows: list[str] = []
+    if t.rows:
+        columns = [_column(c.kind, values, _e(c.name))
+                   for c, values in zip(t.cols, zip(*t.rows, strict=True), strict=True)]
+        rows = ["<tr>" + "".join(cells) + "</tr>" for cells in zip(*columns, strict=True)]
+    if t.total_row and rows:
+        rows[-1] = '<tr class="total">' + rows[-1][len("<tr>"):]
     out.append(f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
                "</table></div>")
     return "".join(out)

@@ -9,18 +9,26 @@ themselves). Every sheet prints on A4 landscape, fitted to the page width, with 
 repeated and page numbers in the footer. The charts of the HTML report are drawn on a sheet
 图表 (openpyxl charts over their figures); a last sheet 说明 holds the title, period, summary
 paragraph and issuing line.
+
+openpyxl writes the workbook (styles, sheets, print setup, charts); the data rows of the tables
+are written as worksheet XML, the cells openpyxl would write with the same named styles, and put
+into the saved package: openpyxl's cell objects take seconds for a year-end report's half a
+million cells.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 import math
 import re
+import zipfile
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tracker.reports.layout import RIGHT, Chart, Doc, Para, Table, cn_date
+from tracker.reports.layout import RIGHT, Chart, Doc, Para, Table, cn_date, text_width
 
 STATUS_FILL = {"绿": "C8E6C9", "黄": "FFF59D", "红": "FFCDD2", "完成": "BBDEFB"}
 RESULT_FILL = {"超额完成": "BBDEFB", "完成": "BBDEFB", "逾期完成": "D1C4E9", "基本完成": "C8E6C9", "未完成": "FFCDD2",
@@ -31,17 +39,12 @@ HEADER_FILL = "D9E1F2"
 FORMATS = {"int": "0", "num": "General", "pct": "0.0%", "bar": "0.0%", "pts": "+0.0;-0.0;0.0", "pt1": "0.0",
            "rank": '"↑"0;"↓"0;"—"', "date": "yyyy-mm-dd"}
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
-_INDENT = re.compile(r"^(　+)")
 
 
 @functools.lru_cache(maxsize=65536)
 def _width(s: str) -> int:
     """Display width in characters (CJK count two); remembered: names and figures repeat."""
-    if s.isascii():
-        return len(s)
-    from unicodedata import east_asian_width
-
-    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in s)
+    return text_width(s)
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -137,31 +140,46 @@ class _Styles:
         return name
 
 
-def _sheet_rows(t: Table) -> tuple[list[list[Any]], list[dict[int, int]], list[int]]:
-    """Cell values, the indentation found in text cells, and column widths (in characters)."""
-    kinds = [c.kind for c in t.cols]
-    widths = [_width(c.name) for c in t.cols]
-    out, indents = [], []
-    for row in t.rows:
-        values = []
-        depth: dict[int, int] = {}
-        for j, (k, v) in enumerate(zip(kinds, row, strict=True)):
-            x = _value(k, v)
+def _column_values(kind: str, raw: list[Any]) -> list[Any]:
+    """``_value`` over a column (the common kinds without a call a cell)."""
+    if kind in ("text", "status", "result"):
+        return [None if v is None or v == "" else str(v) for v in raw]
+    if kind in ("pct", "bar"):
+        return [None if v is None or v == "" else round(round(float(v), 1) / 100, 6) for v in raw]
+    if kind in ("int", "rank"):
+        return [None if v is None or v == "" else int(v) for v in raw]
+    return [_value(kind, v) for v in raw]
+
+
+def _sheet_columns(t: Table) -> tuple[list[list[Any]], list[list[int]], list[int]]:
+    """Cell values by column, the indentation found in text cells, and column widths (in
+    characters)."""
+    columns: list[list[Any]] = []
+    depths: list[list[int]] = []
+    widths: list[int] = []
+    raw_columns = list(zip(*t.rows, strict=True)) if t.rows else [() for _ in t.cols]
+    for c, raw in zip(t.cols, raw_columns, strict=True):
+        k = c.kind
+        values = _column_values(k, list(raw))
+        depth = [0] * len(values)
+        width = _width(c.name)
+        wide = 12 if k == "date" else 8
+        for i, x in enumerate(values):
             if isinstance(x, str):
+                w = 0
                 if x.startswith("　"):
-                    m = _INDENT.match(x)
-                    assert m is not None
-                    depth[j] = len(m.group(1))
-                    x = x[len(m.group(1)):]
-                w = _width(x) + 2 * depth.get(j, 0)
-                if w > widths[j]:
-                    widths[j] = w
-            elif x is not None and widths[j] < 10:
-                widths[j] = 12 if k == "date" else 8
-            values.append(x)
-        out.append(values)
-        indents.append(depth)
-    return out, indents, widths
+                    rest = x.lstrip("　")
+                    w = depth[i] = len(x) - len(rest)
+                    x = values[i] = rest
+                w = _width(x) + 2 * w
+                if w > width:
+                    width = w
+            elif x is not None and width < 10:
+                width = wide
+        columns.append(values)
+        depths.append(depth)
+        widths.append(width)
+    return columns, depths, widths
 
 
 def _lines(text: str, width: float) -> int:
@@ -269,6 +287,137 @@ def _charts_sheet(wb: Any, charts: list[Chart], taken: set[str]) -> None:
         at += int(chart.height * 2) + 2
 
 
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses in a cell
+_SPECIAL = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_text(s: str) -> str:
+    """A cell's text as openpyxl writes it (escaped; at most 32,767 characters)."""
+    if len(s) > 32767:
+        s = s[:32767]
+    if not _SPECIAL.search(s):
+        return s
+    s = _ILLEGAL.sub("", s)
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return s.replace("\r", "&#13;") if "\r" in s else s
+
+
+def _column_xml(letter: str, kind: str, values: list[Any], depths: list[int], width: float, first: int,
+                bold: bool, style_id: Any) -> tuple[list[str], list[int] | None]:
+    """One column's cells (rows ``first`` on) as worksheet XML, and the lines each wrapped text
+    takes (None: nothing wraps)."""
+    from openpyxl.utils.datetime import to_excel
+
+    out: list[str] = []
+    lines: list[int] | None = None
+    fills = STATUS_FILL if kind == "status" else RESULT_FILL if kind == "result" else None
+    plain = style_id((kind, None, bold, 0, False))
+    if (kind in RIGHT or kind == "date") and not any(isinstance(x, str) for x in values):
+        # Figures and dates: one style for the column, no text to look at.
+        pre, mid, empty = f'<c r="{letter}', f'" s="{plain}" t="n"><v>', f'" s="{plain}" t="n"></c>'
+        if kind == "date":
+            values = [None if x is None else to_excel(x) for x in values]
+        if not all(map(math.isfinite, (x for x in values if x is not None))):
+            values = [_number(x) for x in values]
+        return [f"{pre}{n}{mid}{x:.16g}</v></c>" if x is not None else f"{pre}{n}{empty}"
+                for n, x in enumerate(values, first)], None
+    room = width - 1.5
+    pre, text_plain, none_cell = f'<c r="{letter}', f'" s="{plain}" t="inlineStr"><is><t', f'" s="{plain}" t="n"></c>'
+    special = _SPECIAL.search
+    is_text = kind == "text"
+    for i, x in enumerate(values):
+        if isinstance(x, str):
+            d = depths[i]
+            fill = fills.get(x.split("（")[0]) if fills is not None else None
+            wrap = is_text and len(x) * 2 + 2 * d > room and _width(x) + 2 * d > room
+            if wrap:
+                if lines is None:
+                    lines = [1] * len(values)
+                lines[i] = _lines(x, width - 2 * d)
+            head = text_plain if not (d or fill or wrap) else \
+                f'" s="{style_id((kind, fill, bold, min(d, 15), wrap))}" t="inlineStr"><is><t'
+            space = ' xml:space="preserve"' if x != x.strip() else ""
+            body = _xml_text(x) if special(x) or len(x) > 32767 else x
+            out.append(f"{pre}{first + i}{head}{space}>{body}</t></is></c>")
+        elif x is None:
+            out.append(f"{pre}{first + i}{none_cell}")
+        else:
+            v = to_excel(x) if isinstance(x, date) else _number(x)
+            out.append(f'{pre}{first + i}" s="{plain}" t="n"><v>{v:.16g}</v></c>')
+    return out, lines
+
+
+def _rows_xml(t: Table, columns: list[list[Any]], depths: list[list[int]], col_widths: Sequence[float],
+              styles: _Styles, ws: Any) -> bytes:
+    """The data rows of a table sheet (from row 3) as worksheet XML: the cells openpyxl's
+    write-only sheet would write for them, with the same named styles, without its per-cell
+    objects (hundreds of thousands of cells in a year-end report). Built a column at a time."""
+    from openpyxl.utils import get_column_letter
+
+    n = len(t.rows)
+    if not n:
+        return b""
+    ids: dict[tuple[Any, ...], int] = {}
+
+    def style_id(key: tuple[Any, ...]) -> int:
+        sid = ids.get(key)
+        if sid is None:
+            from openpyxl.cell import WriteOnlyCell
+
+            cell = WriteOnlyCell(ws)
+            styles.apply(cell, styles.get(*key))
+            sid = ids[key] = cell.style_id
+        return sid
+
+    cells: list[list[str]] = []
+    lines: list[list[int]] = []
+    plain_rows = n - 1 if t.total_row else n  # the 合计 row is bold
+    for j, c in enumerate(t.cols):
+        args = (get_column_letter(j + 1), c.kind)
+        xml, wrapped = _column_xml(*args, columns[j][:plain_rows], depths[j][:plain_rows], col_widths[j], 3, False,
+                                   style_id)
+        if plain_rows < n:
+            tail, tail_lines = _column_xml(*args, columns[j][plain_rows:], depths[j][plain_rows:], col_widths[j],
+                                           3 + plain_rows, True, style_id)
+            xml += tail
+            if wrapped is not None or tail_lines is not None:
+                wrapped = (wrapped or [1] * plain_rows) + (tail_lines or [1])
+        cells.append(xml)
+        if wrapped is not None:
+            lines.append(wrapped)
+    heights = [max(row) for row in zip(*lines, strict=True)] if lines else [1] * n
+    out = [f'<row r="{i}"{_height(h)}>{"".join(row)}</row>'
+           for i, h, row in zip(range(3, n + 3), heights, zip(*cells, strict=True), strict=True)]
+    return "".join(out).encode("utf-8")  # the parts are UTF-8 (openpyxl's own text is ASCII with references)
+
+
+class _Blank(float):
+    """A number openpyxl writes as an empty value (NaN, infinity)."""
+
+    def __format__(self, spec: str) -> str:
+        return ""
+
+
+def _number(x: Any) -> Any:
+    return x if x is None or math.isfinite(x) else _Blank(0)
+
+
+def _height(lines: int) -> str:
+    return f' ht="{LINE_HEIGHT * lines + 2:.16g}" customHeight="1"' if lines > 1 else ""
+
+
+def _splice(package: bytes, rows_xml: dict[str, bytes], path: Path) -> None:
+    """The saved workbook with each table sheet's data rows put at the end of its sheetData."""
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            rows = rows_xml.get(info.filename)
+            if rows:
+                at = data.rindex(b"</sheetData>")
+                data = data[:at] + rows + data[at:]
+            out.writestr(info, data)
+
+
 def write(doc: Doc, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -278,11 +427,12 @@ def write(doc: Doc, path: Path) -> None:
     wb = Workbook(write_only=True)
     styles = _Styles(wb)
     taken: set[str] = set()
+    rows_xml: list[tuple[Any, bytes]] = []
 
     for name, t in _tables_by_sheet(doc):
         ws = wb.create_sheet(sheet_name(name, taken))
         kinds = [c.kind for c in t.cols]
-        values, indents, widths = _sheet_rows(t)
+        columns, depths, widths = _sheet_columns(t)
         col_widths = []
         for j, w in enumerate(widths):
             if kinds[j] in RIGHT:
@@ -314,25 +464,8 @@ def write(doc: Doc, path: Path) -> None:
             cell = WriteOnlyCell(ws, value=t.empty or "（无）")
             styles.apply(cell, styles.get("text"))
             ws.append([cell])
-        fill_cols = {j for j, c in enumerate(t.cols) if c.kind in ("status", "result")}
-        last = len(values) - 1
-        for i, (row, depth) in enumerate(zip(values, indents, strict=True)):
-            bold = t.total_row and i == last
-            out: list[Any] = []
-            lines = 1
-            for j, (k, x) in enumerate(zip(kinds, row, strict=True)):
-                fill = (STATUS_FILL if k == "status" else RESULT_FILL).get(x.split("（")[0]) \
-                    if j in fill_cols and isinstance(x, str) else None
-                wrap = (k == "text" and isinstance(x, str) and len(x) * 2 + 2 * depth.get(j, 0) > col_widths[j] - 1.5
-                        and _width(x) + 2 * depth.get(j, 0) > col_widths[j] - 1.5)
-                if wrap:
-                    lines = max(lines, _lines(x, col_widths[j] - 2 * depth.get(j, 0)))
-                cell = WriteOnlyCell(ws, value=x)
-                styles.apply(cell, styles.get(k, fill, bold, min(depth.get(j, 0), 15), wrap))
-                out.append(cell)
-            if lines > 1:
-                ws.row_dimensions[i + 3].height = LINE_HEIGHT * lines + 2
-            ws.append(out)
+        # The rows are written as worksheet XML and put into the saved package (see _splice).
+        rows_xml.append((ws, _rows_xml(t, columns, depths, col_widths, styles, ws)))
 
     charts = [b for b in doc.blocks if isinstance(b, Chart)]
     if charts:  # the sheet is there also when there is nothing to draw (the same sheets every time)
@@ -354,4 +487,6 @@ def write(doc: Doc, path: Path) -> None:
         notes.row_dimensions[i].height = LINE_HEIGHT * _lines(text, 120) + 2
         notes.append([cell])
     wb.properties.title = doc.title
-    wb.save(str(path))
+    buf = io.BytesIO()
+    wb.save(buf)  # numbers the sheets: their part names are known from here on
+    _splice(buf.getvalue(), {ws.path.lstrip("/"): rows for ws, rows in rows_xml}, path)
