@@ -870,7 +870,14 @@ def _plain_report_table(b: Any, right: Any, width: int = REPORT_WIDTH) -> str:
         n = cells(text)
         return " " * (w - n) + text if to_right else text + " " * (w - n)
 
+    sep = " " * gap
+    spec = list(zip(widths, range(len(widths)), strict=True))
+
     def block(values: list[str], aligned: list[bool]) -> list[str]:
+        sizes = [cells(v) for v in values]
+        if all(n <= w for n, (w, _) in zip(sizes, spec, strict=True)):  # one line: no wrapping
+            return [sep.join(" " * (w - sizes[j]) + values[j] if aligned[j] else values[j] + " " * (w - sizes[j])
+                             for w, j in spec).rstrip()]
         parts = [_wrap_cells(v, w, cells) for v, w in zip(values, widths, strict=True)]
         height = max(len(p) for p in parts)
         return [(" " * gap).join(pad(p[k] if k < len(p) else "", w, r)
@@ -902,9 +909,11 @@ def _cells_cached() -> Any:
     """Terminal width of a string, remembered (report tables repeat the same names and figures)."""
     import functools
 
+    from tracker.reports.layout import text_width
+
     @functools.lru_cache(maxsize=65536)
     def cells(text: str) -> int:
-        return len(text) if text.isascii() else _width(text)
+        return text_width(text)
 
     return cells
 
