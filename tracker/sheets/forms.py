@@ -585,7 +585,14 @@ def parse_form(p: Path, today: date) -> ParsedForm:
         per = parse_period(meta.get("period", ""), today)
         if FORM_SHEET not in wb.sheetnames:
             raise InputError(f"{p.name} 中没有“{FORM_SHEET}”工作表（可能被删除或改名），请使用导出的原表填报")
-        errors, rows = _read_rows(wb[FORM_SHEET], per, _formulas_without_values(p), today)
+        ws = wb[FORM_SHEET]
+        try:
+            values, ranges, formula_cells = files.quick_values(ws)
+        except files.UnusualSheet:  # not in the shape tracker and Excel write: openpyxl reads it
+            values = [list(r) for r in ws.iter_rows(values_only=True)]
+            ranges = files.merged_ranges(ws)
+            formula_cells = _formulas_without_values(p)
+        errors, rows = _read_rows(ws, values, ranges, per, formula_cells, today)
     finally:
         wb.close()
     return ParsedForm(str(p), meta, per, errors, rows)
@@ -815,15 +822,14 @@ def _formulas_without_values(p: Path) -> set[tuple[int, int]]:
     return out
 
 
-def _read_rows(ws: Any, per: Period, formula_cells: set[tuple[int, int]],
-               today: date) -> tuple[list[CellError], list[_Row]]:
-    from tracker.sheets.files import fill_merged, merged_ranges
+def _read_rows(ws: Any, values: list[list[Any]], ranges: list[tuple[int, int, int, int]], per: Period,
+               formula_cells: set[tuple[int, int]], today: date) -> tuple[list[CellError], list[_Row]]:
+    """Check the form sheet's rows (its values, merged ranges and formula cells without a value)."""
+    from tracker.sheets.files import fill_merged
 
     sheet = ws.title
     errors: list[CellError] = []
     pct_format: set[tuple[int, int]] = set()
-    values: list[list[Any]] = [list(r) for r in ws.iter_rows(values_only=True)]
-    ranges = merged_ranges(ws)
     fill_merged(values, ranges)
     cols: dict[str, int] = {}
     header_at = -1
