@@ -229,9 +229,13 @@ def quick_values(ws: Any) -> tuple[list[list[Any]], list[tuple[int, int, int, in
                     value: Any = None
                     if kind == "inlineStr":
                         inline = c.find(is_tag)
-                        if inline is not None:
+                        if inline is None:
+                            pass
+                        elif len(inline) == 1 and inline[0].tag == t_tag:  # plain text, as nearly always
+                            value = inline[0].text or ""
+                        else:  # rich text: its runs' texts, without phonetic guides (as openpyxl reads it)
                             value = (inline.findtext(t_tag) or "") + "".join(
-                                x.findtext(t_tag) or "" for x in inline.iterfind(r_tag))
+                                x.findtext(t_tag) or "" for x in inline.findall(r_tag))
                     else:
                         value = c.findtext(v_tag) or None
                         if value is None:

@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -35,7 +36,7 @@ MAX_FORM_BYTES = 20 * 1024 * 1024
 HEADER_ROW = 3
 # Below these sizes starting worker processes (about a second) costs more than it saves.
 PARALLEL_ROWS = 4000  # form rows to write
-PARALLEL_BYTES = 2 * 1024 * 1024  # bytes of form files to read
+PARALLEL_BYTES = 1024 * 1024  # bytes of form files to read (about 25 forms of 1,000 rows)
 
 # (header, key, width, editable)
 COLUMNS: list[tuple[str, str, int, bool]] = [
@@ -573,8 +574,8 @@ def import_forms(ctx: Context, paths: list[str], *, dry_run: bool = False, parti
                  unit: str | None = None) -> list[FormResult]:
     """Read filled forms back as progress updates; one transaction per file.
 
-    The files are read (the slow part: openpyxl parsing every cell) in parallel processes when
-    there are several; they are checked against the database and written one after another.
+    With many files, worker processes read the files (parsing every cell) while this process
+    checks the ones already read against the database and writes them, one after another.
     """
     from tracker.errors import TrackerError
 
@@ -593,19 +594,26 @@ def import_forms(ctx: Context, paths: list[str], *, dry_run: bool = False, parti
     return out
 
 
-def _parse_all(paths: list[str], today: date) -> list[ParsedForm | str]:
+def _parse_all(paths: list[str], today: date) -> Iterator[ParsedForm | str]:
+    """The files read, in order, as they are ready: with many files, worker processes read the
+    next ones while this process checks and writes those already read."""
     import os
 
-    workers = min(os.cpu_count() or 1, 4, len(paths))
+    cpus = os.cpu_count() or 1
     size = sum(Path(p).stat().st_size for p in paths if Path(p).is_file())
-    if workers < 2 or len(paths) < 4 or size < PARALLEL_BYTES:
-        return [_parse_or_message(p, today) for p in paths]
+    if cpus < 2 or len(paths) < 4 or size < PARALLEL_BYTES:
+        for p in paths:
+            yield _parse_or_message(p, today)
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # spawn, not fork: a forked child would share the parent's open database connection
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(_parse_or_message, paths, [today] * len(paths), chunksize=max(1, len(paths) // (4 * workers))))
+    pool = ProcessPoolExecutor(max_workers=min(cpus - 1, 3, len(paths)), mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield from pool.map(_parse_or_message, paths, [today] * len(paths))
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _parse_or_message(path: str, today: date) -> ParsedForm | str:
