@@ -224,6 +224,27 @@ class Database:
                 time.sleep(min(2.0, 0.05 * (2**attempt)) * (0.5 + random.random()))
         raise AssertionError("unreachable")
 
+    @contextlib.contextmanager
+    def many_writes(self, pages: int = 20_000) -> Iterator[None]:
+        """Many write transactions in a row (a batch of forms), each still committed on its own.
+
+        On SQLite the write-ahead log is copied back into the database file once at the end
+        (or every ``pages`` pages of 4 KB) instead of every 1,000 pages: a 填报 form of 1,000
+        rows changes about 1,500 pages, so each commit copied the last form's pages back and
+        synced the file (a third of the time of importing 40 forms).
+        """
+        if not self.is_sqlite:
+            yield
+            return
+        raw = self.conn._raw
+        raw.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+        try:
+            yield
+        finally:
+            raw.execute("PRAGMA wal_autocheckpoint = 1000")  # SQLite's default
+            with contextlib.suppress(sqlite3.Error):
+                raw.execute("PRAGMA wal_checkpoint(PASSIVE)")  # never waits for other readers
+
     def read(self, fn: Callable[[Connection], T]) -> T:
         """Run a read-only function; on PostgreSQL, end its implicit transaction afterwards."""
         try:

@@ -583,14 +583,15 @@ def import_forms(ctx: Context, paths: list[str], *, dry_run: bool = False, parti
         raise InputError("请给出要导入的填报表文件")
     parsed = _parse_all([str(p) for p in paths], ctx.today)
     out = []
-    for path, got in zip(paths, parsed, strict=True):
-        if isinstance(got, str):
-            out.append(FormResult(file=Path(path).name, error=got))
-            continue
-        try:
-            out.append(apply_form(ctx, got, dry_run=dry_run, partial=partial, unit=unit))
-        except TrackerError as exc:
-            out.append(FormResult(file=Path(path).name, error=exc.message))
+    with ctx.db.many_writes():
+        for path, got in zip(paths, parsed, strict=True):
+            if isinstance(got, str):
+                out.append(FormResult(file=Path(path).name, error=got))
+                continue
+            try:
+                out.append(apply_form(ctx, got, dry_run=dry_run, partial=partial, unit=unit))
+            except TrackerError as exc:
+                out.append(FormResult(file=Path(path).name, error=exc.message))
     return out
 
 
