@@ -33,6 +33,12 @@ def _adapt(value: Any) -> Any:
     return value
 
 
+# sqlite3 itself turns dates into the same text as _adapt: rows given to execute_many go as they
+# are (adapting each value in Python was a third of the cost of writing a form's 1,000 rows).
+sqlite3.register_adapter(datetime, lambda value: value.strftime(DATETIME_FMT))
+sqlite3.register_adapter(date, date.isoformat)
+
+
 def _norm_row(row: dict[str, Any]) -> dict[str, Any]:
     return {k: _adapt(v) for k, v in row.items()}
 
@@ -91,7 +97,7 @@ class Connection:
         if not rows:
             return
         if self.is_sqlite:
-            self._raw.executemany(sql, [{k: _adapt(v) for k, v in r.items()} for r in rows])
+            self._raw.executemany(sql, rows)  # dates by the adapters registered above
             return
         from sqlalchemy import text
 
