@@ -288,3 +288,25 @@ def test_rows_written_directly_are_the_rows_openpyxl_writes(rows):
                    or (isinstance(v, float) and (v != v or abs(v) == float("inf"))) for v in cells)
         return
     assert ours == theirs
+
+
+def test_damaged_form_sheet_is_a_clear_error_and_the_other_forms_are_imported(sqlite_world, tmp_path):
+    world = sqlite_world
+    county_xlsx(world.path / "分解表.xlsx")
+    world.run("plan", "import", "分解表.xlsx")
+    paths = [Path(f["path"]) for f in world.json("form", "export", "--period", "2023-10", "-o", "forms")]
+    for p in paths:
+        fill_form(p, lambda ws, h, rows: ws.cell(rows[1], h["本期完成值"], 4))
+    broken = paths[1]
+    with zipfile.ZipFile(broken) as src:
+        parts = {i.filename: src.read(i) for i in src.infolist()}
+    parts[FORM_PART] = parts[FORM_PART][: len(parts[FORM_PART]) // 2]  # cut off half way
+    with zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, body in parts.items():
+            dst.writestr(name, body)
+    r = world.run("form", "import", *map(str, paths), ok=False)
+    out = r.output.replace("\n", "")
+    assert r.exit_code == 2 and "Traceback" not in out and "内部错误" not in out
+    assert f"{broken.name} 无法作为 Excel（.xlsx）文件读取：“填报表”表已损坏" in out
+    sent = {u["unit"]: u["sent"] for u in world.json("form", "status", "--period", "2023-10")["units"]}
+    assert sum(sent.values()) == len(paths) - 1

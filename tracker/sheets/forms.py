@@ -35,7 +35,7 @@ FORM_VERSION = "1"
 MAX_FORM_BYTES = 20 * 1024 * 1024
 HEADER_ROW = 3
 # Below these sizes starting worker processes (about a second) costs more than it saves.
-PARALLEL_ROWS = 4000  # form rows to write
+PARALLEL_ROWS = 20_000  # form rows to write (about 20 forms of 1,000 rows)
 PARALLEL_BYTES = 1024 * 1024  # bytes of form files to read (about 25 forms of 1,000 rows)
 
 # (header, key, width, editable)
@@ -665,8 +665,12 @@ def parse_form(p: Path, today: date) -> ParsedForm:
         try:
             values, ranges, formula_cells = files.quick_values(ws)
         except files.UnusualSheet:  # not in the shape tracker and Excel write: openpyxl reads it
-            values = [list(r) for r in ws.iter_rows(values_only=True)]
-            ranges = files.merged_ranges(ws)
+            try:
+                values = [list(r) for r in ws.iter_rows(values_only=True)]
+                ranges = files.merged_ranges(ws)
+            except Exception as exc:  # noqa: BLE001 - a damaged sheet (broken XML, bad zip member …)
+                raise InputError(f"{p.name} 无法作为 Excel（.xlsx）文件读取：“{FORM_SHEET}”表已损坏"
+                                 f"（{type(exc).__name__}），请在 Excel 或 WPS 中打开并另存后再导入") from None
             formula_cells = _formulas_without_values(p)
         errors, rows = _read_rows(ws, values, ranges, per, formula_cells, today)
     finally:
