@@ -14,6 +14,7 @@ recorded log nothing, so importing the same form twice adds nothing.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import hashlib
 import json
 import re
@@ -584,12 +585,16 @@ def import_forms(ctx: Context, paths: list[str], *, dry_run: bool = False, parti
         raise InputError("请给出要导入的填报表文件")
     parsed = _parse_all([str(p) for p in paths], ctx.today)
     out = []
-    with ctx.db.many_writes():
+    batched = False
+    with contextlib.ExitStack() as batch:
         for path, got in zip(paths, parsed, strict=True):
             if isinstance(got, str):
                 out.append(FormResult(file=Path(path).name, error=got))
                 continue
             try:
+                if not batched:  # the database is opened for the first form: its errors are that form's
+                    batch.enter_context(ctx.db.many_writes())
+                    batched = True
                 out.append(apply_form(ctx, got, dry_run=dry_run, partial=partial, unit=unit))
             except TrackerError as exc:
                 out.append(FormResult(file=Path(path).name, error=exc.message))
