@@ -25,18 +25,18 @@ CREATE_HINT = ("新建数据库：tracker init（或 tracker plan import 计划�
 DATETIME_FMT = "%Y-%m-%d %H:%M:%S.%f"
 
 
+# sqlite3 itself turns dates into the same text as _adapt: rows given to execute_many go as they
+# are (adapting each value in Python was a third of the cost of writing a form's 1,000 rows).
+sqlite3.register_adapter(datetime, lambda value: value.strftime(DATETIME_FMT))
+sqlite3.register_adapter(date, date.isoformat)
+
+
 def _adapt(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.strftime(DATETIME_FMT)
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-
-# sqlite3 itself turns dates into the same text as _adapt: rows given to execute_many go as they
-# are (adapting each value in Python was a third of the cost of writing a form's 1,000 rows).
-sqlite3.register_adapter(datetime, lambda value: value.strftime(DATETIME_FMT))
-sqlite3.register_adapter(date, date.isoformat)
 
 
 def _norm_row(row: dict[str, Any]) -> dict[str, Any]:
