@@ -27,6 +27,12 @@ CREATE_HINT = ("新建数据库：tracker init（或 tracker plan import 计划�
 DATETIME_FMT = "%Y-%m-%d %H:%M:%S.%f"
 
 
+# sqlite3 itself turns dates into the same text as _adapt: rows given to execute_many go as they
+# are (adapting each value in Python was a third of the cost of writing a form's 1,000 rows).
+sqlite3.register_adapter(datetime, lambda value: value.strftime(DATETIME_FMT))
+sqlite3.register_adapter(date, date.isoformat)
+
+
 def _adapt(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.strftime(DATETIME_FMT)
@@ -136,7 +142,7 @@ class Connection:
         if not rows:
             return
         if self.is_sqlite:
-            self._raw.executemany(sql, [{k: _adapt(v) for k, v in r.items()} for r in rows])
+            self._raw.executemany(sql, rows)  # dates by the adapters registered above
             return
         with self._pg.cursor() as cur:
             cur.executemany(_pg_sql(sql), rows)
@@ -267,6 +273,27 @@ class Database:
 
                 time.sleep(min(2.0, 0.05 * (2**attempt)) * (0.5 + random.random()))
         raise AssertionError("unreachable")
+
+    @contextlib.contextmanager
+    def many_writes(self, pages: int = 20_000) -> Iterator[None]:
+        """Many write transactions in a row (a batch of forms), each still committed on its own.
+
+        On SQLite the write-ahead log is copied back into the database file once at the end
+        (or every ``pages`` pages of 4 KB) instead of every 1,000 pages: a 填报 form of 1,000
+        rows changes about 1,500 pages, so each commit copied the last form's pages back and
+        synced the file (a third of the time of importing 40 forms).
+        """
+        if not self.is_sqlite:
+            yield
+            return
+        raw = self.conn._raw
+        raw.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+        try:
+            yield
+        finally:
+            raw.execute("PRAGMA wal_autocheckpoint = 1000")  # SQLite's default
+            with contextlib.suppress(sqlite3.Error):
+                raw.execute("PRAGMA wal_checkpoint(PASSIVE)")  # never waits for other readers
 
     def read(self, fn: Callable[[Connection], T]) -> T:
         """Run a read-only function; on PostgreSQL, end its implicit transaction afterwards."""

@@ -265,6 +265,45 @@ def ancestor_ids(c: Connection, task_id: int) -> list[int]:
     return [int(r["id"]) for r in rows]
 
 
+def ancestor_chains(c: Connection, task_ids: list[int]) -> dict[int, list[int]]:
+    """``ancestor_ids`` of many tasks in one query: each task's parent, grandparent … (nearest first)."""
+    if not task_ids:
+        return {}
+    marks = ", ".join(f":i{n}" for n in range(len(task_ids)))
+    rows = c.query(
+        "WITH RECURSIVE up(start, id, parent_id, depth) AS ("
+        f" SELECT id, id, parent_id, 0 FROM task WHERE id IN ({marks})"
+        " UNION ALL SELECT up.start, k.id, k.parent_id, up.depth + 1 FROM task k JOIN up ON k.id = up.parent_id)"
+        " SELECT start, id FROM up WHERE depth > 0 ORDER BY start, depth", **{f"i{n}": v for n, v in enumerate(task_ids)})
+    out: dict[int, list[int]] = {int(t): [] for t in task_ids}
+    for r in rows:
+        out[int(r["start"])].append(int(r["id"]))
+    return out
+
+
+def rollups_inputs(c: Connection, task_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """``rollup_inputs`` of many tasks, locked in id order inside a write (PostgreSQL)."""
+    if not task_ids:
+        return {}
+    marks = ", ".join(f":i{n}" for n in range(len(task_ids)))
+    rows = c.query(f"SELECT id, percent, done_on, cancelled_on FROM task WHERE id IN ({marks}) ORDER BY id"
+                   + c.for_update, **{f"i{n}": v for n, v in enumerate(task_ids)})
+    return {int(r["id"]): r for r in rows}
+
+
+def children_rollups(c: Connection, task_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """``child_rollups`` of many tasks: parent id -> its current children with their stored completion."""
+    if not task_ids:
+        return {}
+    marks = ", ".join(f":i{n}" for n in range(len(task_ids)))
+    rows = c.query(f"SELECT id, parent_id, completion FROM task WHERE parent_id IN ({marks}) AND vanished_at IS NULL "
+                   "AND cancelled_on IS NULL ORDER BY parent_id, id", **{f"i{n}": v for n, v in enumerate(task_ids)})
+    out: dict[int, list[dict[str, Any]]] = {int(t): [] for t in task_ids}
+    for r in rows:
+        out[int(r["parent_id"])].append({"id": r["id"], "completion": r["completion"]})
+    return out
+
+
 def rollup_inputs(c: Connection, task_id: int) -> dict[str, Any] | None:
     return c.one("SELECT id, percent, done_on, cancelled_on FROM task WHERE id = :id" + c.for_update, id=task_id)
 
