@@ -27,18 +27,11 @@ CREATE_HINT = ("新建数据库：tracker init（或 tracker plan import 计划�
 DATETIME_FMT = "%Y-%m-%d %H:%M:%S.%f"
 
 
-# sqlite3 itself turns dates into the same text as _adapt: rows given to execute_many go as they
-# are (adapting each value in Python was a third of the cost of writing a form's 1,000 rows).
+# sqlite3 turns dates and timestamps into the text SQLite stores (ISO dates, DATETIME_FMT), for
+# single statements and execute_many alike (adapting each value in Python was a third of the cost
+# of writing a form's 1,000 rows).
 sqlite3.register_adapter(datetime, lambda value: value.strftime(DATETIME_FMT))
 sqlite3.register_adapter(date, date.isoformat)
-
-
-def _adapt(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.strftime(DATETIME_FMT)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 _PARAM = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")  # :name, not ::cast (as SQLAlchemy's text())
@@ -113,7 +106,7 @@ class Connection:
     # -- reading -------------------------------------------------------------------------
     def query(self, sql: str, **params: Any) -> list[dict[str, Any]]:
         if self.is_sqlite:
-            cur = self._raw.execute(sql, {k: _adapt(v) for k, v in params.items()})
+            cur = self._raw.execute(sql, params)
             if cur.description is None:
                 return []
             cols = [d[0] for d in cur.description]
@@ -134,7 +127,7 @@ class Connection:
     def execute(self, sql: str, **params: Any) -> int:
         """Run a statement; return the affected row count."""
         if self.is_sqlite:
-            return self._raw.execute(sql, {k: _adapt(v) for k, v in params.items()}).rowcount
+            return self._raw.execute(sql, params).rowcount
         return int(self._pg.execute(_pg_sql(sql), params).rowcount)
 
     def execute_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
@@ -142,7 +135,7 @@ class Connection:
         if not rows:
             return
         if self.is_sqlite:
-            self._raw.executemany(sql, rows)  # dates by the adapters registered above
+            self._raw.executemany(sql, rows)
             return
         with self._pg.cursor() as cur:
             cur.executemany(_pg_sql(sql), rows)
