@@ -5,7 +5,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.reports.layout import text_width
+from tracker.width import text_width
 
 
 def by_character(s: str) -> int:

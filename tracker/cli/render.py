@@ -7,6 +7,8 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
+from tracker.width import char_width, text_width
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
@@ -452,34 +454,17 @@ def _reduce(total: int, ratios: list[int], limits: list[int], values: list[int])
 ANSI = {"绿": "\x1b[1;32m", "黄": "\x1b[1;33m", "红": "\x1b[1;31m", "完成": "\x1b[1;36m"}
 
 
-_WIDE: dict[str, int] = {}
-
-
-def _char_width(ch: str) -> int:
-    w = _WIDE.get(ch)
-    if w is None:
-        from unicodedata import east_asian_width
-
-        w = _WIDE[ch] = 2 if east_asian_width(ch) in "WF" else 1
-    return w
-
-
-def _width(text: str) -> int:
-    """Terminal cells a string takes (CJK and full-width characters take two)."""
-    if text.isascii():
-        return len(text)
-    return sum(map(_char_width, text))
 
 
 def _fit(text: str, width: int, w: int | None = None) -> str:
     """Pad or cut a string to exactly ``width`` cells (``w``: its width when already measured)."""
     if w is None:
-        w = _width(text)
+        w = text_width(text)
     if w <= width:
         return text + " " * (width - w)
     out, used = [], 0
     for ch in text:
-        cw = _char_width(ch)
+        cw = char_width(ch)
         if used + cw > width - 1:
             break
         out.append(ch)
@@ -490,8 +475,8 @@ def _fit(text: str, width: int, w: int | None = None) -> str:
 def plain_table(title: str, columns: list[str], rows: list[list[str]], max_widths: list[int],
                 status_col: int | None = None) -> None:
     """A light table for long lists: rich takes ~0.5 ms a row to lay out, this a few µs."""
-    measured = [[_width(v) for v in r] for r in rows]
-    widths = [min(mw, max([_width(c)] + [m[i] for m in measured])) for i, (c, mw) in
+    measured = [[text_width(v) for v in r] for r in rows]
+    widths = [min(mw, max([text_width(c)] + [m[i] for m in measured])) for i, (c, mw) in
               enumerate(zip(columns, max_widths, strict=True))]
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     lines = [title, "  ".join(_fit(c, w) for c, w in zip(columns, widths, strict=True)).rstrip(),
@@ -793,9 +778,9 @@ def report_terminal(doc: Any, path: Any = None) -> None:
                 need = len(b.cols) + 1 + (2 * len(b.cols) if with_bars else 0)  # borders and padding
                 for j, col in enumerate(b.cols):
                     # values keep their width (a header may wrap); long texts fold from 14 cells on
-                    widest = max([_width(row[j].plain) for row in cells] + [2])
+                    widest = max([text_width(row[j].plain) for row in cells] + [2])
                     least = min(widest, 14) if col.kind == "text" else widest
-                    need += max(least, _width(col.name))  # drawn at its natural width, or not by rich
+                    need += max(least, text_width(col.name))  # drawn at its natural width, or not by rich
                     t.add_column(col.name, justify="right" if col.kind in right else "left", overflow="fold",
                                  min_width=least)
                 last = len(b.rows) - 1
@@ -908,8 +893,6 @@ def _report_records(b: Any, texts: list[list[str]], width: int, cells: Any) -> s
 def _cells_cached() -> Any:
     """Terminal width of a string, remembered (report tables repeat the same names and figures)."""
     import functools
-
-    from tracker.reports.layout import text_width
 
     @functools.lru_cache(maxsize=65536)
     def cells(text: str) -> int:

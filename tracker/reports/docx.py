@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from tracker.reports.layout import RIGHT, Chart, Doc, Heading, Para, Table, cn_date, fmt_cell, text_width
+from tracker.reports.layout import RIGHT, Chart, Doc, Heading, Para, Table, cn_date, fmt_cell
+from tracker.width import text_width
 
 W_URI = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = f'xmlns:w="{W_URI}"'

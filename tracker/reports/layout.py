@@ -8,7 +8,6 @@ column's ``kind`` says how to show them (``fmt_cell``).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,24 +18,6 @@ from tracker.tasks import fmt_num
 # Column kinds: text, date, status, result (left-aligned); int, num, pct, pts, pt1, rank, bar (right-aligned).
 # pct and bar are percentages (0–100), pts a signed change in points, pt1 points to one decimal.
 RIGHT = frozenset({"int", "num", "pct", "pts", "pt1", "rank", "bar"})
-
-# Characters that are all wide (east_asian_width W or F): CJK punctuation, ideographs, Hangul,
-# full-width forms. Most report text is these and ASCII.
-_WIDE = re.compile(r"[\u3000-\u303e\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uff01-\uff60\uffe0-\uffe6]")
-
-
-def text_width(s: str) -> int:
-    """Display width in columns: wide (CJK) characters count two."""
-    if s.isascii():
-        return len(s)
-    rest = _WIDE.sub("", s)  # what is left is looked up a character at a time (often nothing)
-    width = 2 * len(s) - len(rest)
-    if rest.isascii():
-        return width
-    from unicodedata import east_asian_width
-
-    return width + sum(1 for ch in rest if east_asian_width(ch) in "WF")
-
 
 @dataclass
 class Col:

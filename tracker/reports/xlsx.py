@@ -28,7 +28,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tracker.reports.layout import RIGHT, Chart, Doc, Para, Table, cn_date, text_width
+from tracker.reports.layout import RIGHT, Chart, Doc, Para, Table, cn_date
+from tracker.width import text_width
 
 STATUS_FILL = {"绿": "C8E6C9", "黄": "FFF59D", "红": "FFCDD2", "完成": "BBDEFB"}
 RESULT_FILL = {"超额完成": "BBDEFB", "完成": "BBDEFB", "逾期完成": "D1C4E9", "基本完成": "C8E6C9", "未完成": "FFCDD2",
