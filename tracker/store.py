@@ -224,17 +224,17 @@ def subtree_ids(c: Connection, task_id: int) -> list[int]:
 def tasks_by_ids(c: Connection, ids: list[int]) -> list[dict[str, Any]]:
     if not ids:
         return []
-    marks = ", ".join(f":i{n}" for n in range(len(ids)))
+    marks, in_params = _in(ids)
     return c.query(f"SELECT {TASK_COLUMNS} FROM {TASK_FROM} WHERE k.id IN ({marks}) ORDER BY k.position, k.id",
-                   **{f"i{n}": v for n, v in enumerate(ids)})
+                   **in_params)
 
 
 def targets_by_task_ids(c: Connection, ids: list[int]) -> list[dict[str, Any]]:
     if not ids:
         return []
-    marks = ", ".join(f":i{n}" for n in range(len(ids)))
+    marks, in_params = _in(ids)
     return c.query(f"SELECT {TARGET_COLUMNS} FROM target t WHERE t.task_id IN ({marks}) ORDER BY t.task_id, t.position, t.id",
-                   **{f"i{n}": v for n, v in enumerate(ids)})
+                   **in_params)
 
 
 def insert_task(c: Connection, **values: Any) -> int:
@@ -269,12 +269,12 @@ def ancestor_chains(c: Connection, task_ids: list[int]) -> dict[int, list[int]]:
     """``ancestor_ids`` of many tasks in one query: each task's parent, grandparent … (nearest first)."""
     if not task_ids:
         return {}
-    marks = ", ".join(f":i{n}" for n in range(len(task_ids)))
+    marks, in_params = _in(task_ids)
     rows = c.query(
         "WITH RECURSIVE up(start, id, parent_id, depth) AS ("
         f" SELECT id, id, parent_id, 0 FROM task WHERE id IN ({marks})"
         " UNION ALL SELECT up.start, k.id, k.parent_id, up.depth + 1 FROM task k JOIN up ON k.id = up.parent_id)"
-        " SELECT start, id FROM up WHERE depth > 0 ORDER BY start, depth", **{f"i{n}": v for n, v in enumerate(task_ids)})
+        " SELECT start, id FROM up WHERE depth > 0 ORDER BY start, depth", **in_params)
     out: dict[int, list[int]] = {int(t): [] for t in task_ids}
     for r in rows:
         out[int(r["start"])].append(int(r["id"]))
@@ -282,36 +282,27 @@ def ancestor_chains(c: Connection, task_ids: list[int]) -> dict[int, list[int]]:
 
 
 def rollups_inputs(c: Connection, task_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """``rollup_inputs`` of many tasks, locked in id order inside a write (PostgreSQL)."""
+    """What a task's rollup is computed from (percent, done, cancelled), for many tasks, locked in
+    id order inside a write (PostgreSQL)."""
     if not task_ids:
         return {}
-    marks = ", ".join(f":i{n}" for n in range(len(task_ids)))
+    marks, in_params = _in(task_ids)
     rows = c.query(f"SELECT id, percent, done_on, cancelled_on FROM task WHERE id IN ({marks}) ORDER BY id"
-                   + c.for_update, **{f"i{n}": v for n, v in enumerate(task_ids)})
+                   + c.for_update, **in_params)
     return {int(r["id"]): r for r in rows}
 
 
 def children_rollups(c: Connection, task_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """``child_rollups`` of many tasks: parent id -> its current children with their stored completion."""
+    """Parent id -> its current (not vanished or cancelled) children with their stored completion."""
     if not task_ids:
         return {}
-    marks = ", ".join(f":i{n}" for n in range(len(task_ids)))
+    marks, in_params = _in(task_ids)
     rows = c.query(f"SELECT id, parent_id, completion FROM task WHERE parent_id IN ({marks}) AND vanished_at IS NULL "
-                   "AND cancelled_on IS NULL ORDER BY parent_id, id", **{f"i{n}": v for n, v in enumerate(task_ids)})
+                   "AND cancelled_on IS NULL ORDER BY parent_id, id", **in_params)
     out: dict[int, list[dict[str, Any]]] = {int(t): [] for t in task_ids}
     for r in rows:
         out[int(r["parent_id"])].append({"id": r["id"], "completion": r["completion"]})
     return out
-
-
-def rollup_inputs(c: Connection, task_id: int) -> dict[str, Any] | None:
-    return c.one("SELECT id, percent, done_on, cancelled_on FROM task WHERE id = :id" + c.for_update, id=task_id)
-
-
-def child_rollups(c: Connection, task_id: int) -> list[dict[str, Any]]:
-    """A task's current (not vanished) children with their stored completion."""
-    return c.query("SELECT id, completion FROM task WHERE parent_id = :id AND vanished_at IS NULL "
-                   "AND cancelled_on IS NULL ORDER BY id", id=task_id)
 
 
 _SET_ROLLUP = ("UPDATE task SET completion = :c, open_target_due = :o, targets_deadline = :d, hold_until = :h, "
@@ -604,11 +595,11 @@ def report_last_updates_at(c: Connection, day: str, task_ids: list[int]) -> list
     out: list[dict[str, Any]] = []
     for i in range(0, len(task_ids), 500):
         chunk = task_ids[i:i + 500]
-        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        marks, in_params = _in(chunk)
         out += c.query(
             "SELECT k.id AS task_id, (SELECT max(pu.happened_on) FROM progress_update pu WHERE pu.task_id = k.id "
             f"AND {_UPTO} AND {_EFFECTIVE}) AS last_on FROM task k WHERE k.id IN ({marks})",
-            day=day, **{f"i{n}": v for n, v in enumerate(chunk)},
+            day=day, **in_params,
         )
     return out
 
@@ -701,9 +692,9 @@ def outbox_attempt_failed(c: Connection, outbox_id: int, worker: str, error: str
 def outbox_fail_pending(c: Connection, ids: list[int], error: str) -> None:
     if not ids:
         return
-    marks = ", ".join(f":i{n}" for n in range(len(ids)))
+    marks, in_params = _in(ids)
     c.execute(f"UPDATE outbox SET status = 'failed', last_error = :error WHERE status = 'pending' AND id IN ({marks})",
-              error=error, **{f"i{n}": v for n, v in enumerate(ids)})
+              error=error, **in_params)
 
 
 def outbox_unsent_heads(c: Connection, stale_before: Any) -> list[dict[str, Any]]:
@@ -742,7 +733,8 @@ def scheduler_next_runs(c: Connection, table: str) -> list[dict[str, Any]]:
 
 
 # -- outcome claims (plan against a year-end summary) ---------------------------------------
-def _in(ids: list[int], prefix: str = "i") -> tuple[str, dict[str, int]]:
+def _in(ids: list[Any], prefix: str = "i") -> tuple[str, dict[str, Any]]:
+    """Named parameters for an IN list: (":i0, :i1, …", {"i0": …, "i1": …})."""
     return ", ".join(f":{prefix}{n}" for n in range(len(ids))), {f"{prefix}{n}": v for n, v in enumerate(ids)}
 
 
@@ -787,8 +779,8 @@ def logged_values(c: Connection, target_ids: list[int], until: str, not_author: 
 def unit_ids_by_name(c: Connection, names: list[str]) -> dict[str, int]:
     if not names:
         return {}
-    marks = ", ".join(f":n{i}" for i in range(len(names)))
-    rows = c.query(f"SELECT id, name FROM unit WHERE name IN ({marks})", **{f"n{i}": n for i, n in enumerate(names)})
+    marks, in_params = _in(names, "n")
+    rows = c.query(f"SELECT id, name FROM unit WHERE name IN ({marks})", **in_params)
     return {r["name"]: int(r["id"]) for r in rows}
 
 
@@ -799,8 +791,8 @@ def assisting_unit_rows(c: Connection, task_ids: list[int] | None = None) -> lis
     if task_ids is not None:
         if not task_ids:
             return []
-        where = " AND tu.task_id IN (" + ", ".join(f":t{i}" for i in range(len(task_ids))) + ")"
-        params = {f"t{i}": t for i, t in enumerate(task_ids)}
+        marks, params = _in(task_ids, "t")
+        where = f" AND tu.task_id IN ({marks})"
     return c.query("SELECT tu.task_id, tu.unit_id, u.name AS unit, tu.position FROM task_unit tu "
                    "JOIN unit u ON u.id = tu.unit_id WHERE tu.role = 'assist'" + where
                    + " ORDER BY tu.task_id, tu.position", **params)
@@ -871,13 +863,13 @@ def latest_notes_of(c: Connection, task_ids: list[int]) -> dict[int, dict[str, A
     """``latest_notes`` for some tasks only (a 填报 form's)."""
     if not task_ids:
         return {}
-    marks = ", ".join(f":i{n}" for n in range(len(task_ids)))
+    marks, in_params = _in(task_ids)
     rows = c.query(
         "SELECT pu.task_id, pu.note, pu.author, pu.happened_on FROM progress_update pu WHERE pu.id IN ("
         " SELECT max(x.id) FROM progress_update x WHERE x.note IS NOT NULL AND x.note <> '' "
         f" AND x.action IN ('update', 'done', 'reopen') AND x.task_id IN ({marks})"
         " AND NOT EXISTS (SELECT 1 FROM progress_update r WHERE r.retracts_id = x.id) GROUP BY x.task_id)",
-        **{f"i{n}": v for n, v in enumerate(task_ids)})
+        **in_params)
     return {int(r["task_id"]): r for r in rows}
 
 
@@ -885,7 +877,7 @@ def latest_progress_days(c: Connection, task_ids: list[int]) -> dict[int, str]:
     """The latest happened_on in each task's log (any row), as ISO dates."""
     if not task_ids:
         return {}
-    marks = ", ".join(f":i{n}" for n in range(len(task_ids)))
+    marks, in_params = _in(task_ids)
     rows = c.query(f"SELECT task_id, max(happened_on) AS d FROM progress_update WHERE task_id IN ({marks}) "
-                   "GROUP BY task_id", **{f"i{n}": v for n, v in enumerate(task_ids)})
+                   "GROUP BY task_id", **in_params)
     return {int(r["task_id"]): str(r["d"])[:10] for r in rows if r["d"] is not None}

@@ -183,6 +183,13 @@ def rollup(row: dict[str, Any], targets: list[dict[str, Any]], children: list[fl
     return completion, open_due, latest, hold_until, hold_state
 
 
+def task_span(r: dict[str, Any], targets_deadline: date | None) -> tuple[date | None, date | None]:
+    """A task's start and deadline: its own, else its plan's period (the deadline: its targets'
+    latest first), the start at the latest the day it was created."""
+    return (to_date(r["start_date"]) or to_date(r["period_start"]) or to_date(r["created_at"]),
+            to_date(r["deadline"]) or targets_deadline or to_date(r["period_end"]))
+
+
 def build_views(
     rows: list[dict[str, Any]], targets: list[dict[str, Any]] | None, today: date, rules: st.Rules
 ) -> dict[int, TaskView]:
@@ -218,8 +225,7 @@ def build_views(
         v.done = r["done_on"] is not None
         v.completion = completion
         v.open_target_due, v.targets_deadline = open_due, latest
-        v.deadline = to_date(r["deadline"]) or latest or to_date(r["period_end"])
-        v.start = to_date(r["start_date"]) or to_date(r["period_start"]) or to_date(r["created_at"])
+        v.start, v.deadline = task_span(r, latest)
         v.expected = st.expected_progress(v.start, v.deadline, today)
         overdue_target = open_due is not None and open_due < today
         v.status = st.task_status(v.completion, v.start, v.deadline, today, rules, v.done, overdue_target,
@@ -283,11 +289,11 @@ def refresh_rollups(c: Connection, task_ids: list[int]) -> None:
 
     def compute(tid: int) -> float:
         # a child outside the set whose rollup was never stored is read on its own
-        row = inputs.get(tid) if tid in depth else store.rollup_inputs(c, tid)
+        row = inputs.get(tid) if tid in depth else store.rollups_inputs(c, [tid]).get(tid)
         if row is None:
             return 0.0
         kids = []
-        for ch in children[tid] if tid in depth else store.child_rollups(c, tid):
+        for ch in children[tid] if tid in depth else store.children_rollups(c, [tid])[tid]:
             cid = int(ch["id"])
             if cid in memo:
                 kids.append(memo[cid])
@@ -473,8 +479,7 @@ def item_lights(rows: list[dict[str, Any]], today: date, rules: st.Rules) -> dic
             a = acc[unit] = [{s: 0 for s in st.STATUSES}, 0, 0.0]
         completion = r["completion"]
         open_due = to_date(r["open_target_due"])
-        deadline = to_date(r["deadline"]) or to_date(r["targets_deadline"]) or to_date(r["period_end"])
-        start = to_date(r["start_date"]) or to_date(r["period_start"]) or to_date(r["created_at"])
+        start, deadline = task_span(r, to_date(r["targets_deadline"]))
         light = task_status(completion, start, deadline, today, rules, r["done_on"] is not None,
                             open_due is not None and open_due < today, to_date(r["hold_until"]), r["hold_state"])
         a[0][light] += 1
