@@ -144,18 +144,8 @@ def context(ctx: typer.Context, create: bool = False) -> Any:
     return cached
 
 
-# Sub-apps in the order `tracker --help` lists them (None: the module's HELP), then misc's commands.
-GROUPS: dict[str, tuple[str, str | None]] = {
-    "task": ("tracker.cli.task", "任务：新增、列表、查看、记录进展、完成、修改、撤销或调整"),
-    "unit": ("tracker.cli.unit", "单位：新增、列表、改名、合并、别名"),
-    "db": ("tracker.cli.db", "数据库：升级、备份"),
-    "plan": ("tracker.cli.plan", None),
-    "report": ("tracker.cli.report", None),
-    "scheduler": ("tracker.cli.scheduler", None),
-    "notify": ("tracker.cli.notify", None),
-    "outcome": ("tracker.cli.outcome", None),
-    "form": ("tracker.cli.form", None),
-}
+# Sub-apps in the order `tracker --help` lists them (misc's top-level commands come after db).
+GROUPS = ("task", "unit", "db", "plan", "report", "scheduler", "notify", "outcome", "form")
 MISC = ("init", "board", "undo", "log")
 ROOT_VALUE_OPTIONS = ("--db", "--config", "--today")
 
@@ -172,14 +162,10 @@ def build(only: str | None = None, outline: bool = False) -> typer.Typer:
 
     app = _new_app()
     app.callback()(root)
-    for name, (module_name, help_text) in GROUPS.items():
-        if outline:
-            if help_text is None:
-                help_text = importlib.import_module(module_name).HELP
-            app.add_typer(typer.Typer(), name=name, help=help_text)
-        elif only in (None, name):
-            module = importlib.import_module(module_name)
-            app.add_typer(module.app, name=name, help=help_text or module.HELP)
+    for name in GROUPS:
+        if outline or only in (None, name):
+            module = importlib.import_module(f"tracker.cli.{name}")
+            app.add_typer(typer.Typer() if outline else module.app, name=name, help=module.HELP)
         if name == "db" and only in (None, *MISC):
             from tracker.cli import misc
 
