@@ -178,6 +178,26 @@ def _wait_for_runs(n: int):  # type: ignore[no-untyped-def]
     return listener, done, events
 
 
+def _meet_after_first_due_lookup(sched, barrier: threading.Barrier) -> None:  # type: ignore[no-untyped-def]
+    """Hold the scheduler's first lookup of due jobs until every party has made its own.
+
+    APScheduler moves a job's next run time right after it submits the job, so without this
+    a slow second scheduler would find nothing due and the race under test would not happen.
+    """
+    store = sched._jobstores["default"]
+    lookup = store.get_due_jobs
+    met = threading.Event()
+
+    def get_due_jobs(now):  # type: ignore[no-untyped-def]
+        due = lookup(now)
+        if due and not met.is_set():
+            met.set()
+            barrier.wait()
+        return due
+
+    store.get_due_jobs = get_due_jobs
+
+
 def _set_next_run(ctx, job_id: str, when: datetime) -> None:  # type: ignore[no-untyped-def]
     """What downtime leaves behind: the stored job's next run time has passed.
 
@@ -321,9 +341,11 @@ def test_two_schedulers_on_one_database_deliver_once(world, server):
         scheduler.start(ctx_a).shutdown(wait=True)
         _set_next_run(ctx_a, "weekly", datetime.now(TZ) - timedelta(minutes=10))
         listener, done, events = _wait_for_runs(2)
+        both_looked = threading.Barrier(2, timeout=20)
         scheds = []
         for ctx in (ctx_a, ctx_b):  # both see the missed run before either has made it up
             s = scheduler.create_scheduler(ctx)
+            _meet_after_first_due_lookup(s, both_looked)
             s.add_listener(listener)
             s.start(paused=True)
             scheduler.sync_jobs(s, ctx)
