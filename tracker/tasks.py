@@ -341,6 +341,8 @@ def require_task(c: Connection, task_id: int) -> dict[str, Any]:
 # -- listing -------------------------------------------------------------------------------
 @dataclass
 class TaskFilter:
+    """What `task list` narrows to (each field unset means any)."""
+
     unit: str | None = None
     status: str | None = None
     due_before: date | None = None
@@ -414,6 +416,8 @@ def depth_of(v: TaskView, views: dict[int, TaskView]) -> int:
 
 @dataclass
 class TaskDetail:
+    """One task as `task show` prints it: its view, its log and its parent."""
+
     view: TaskView
     log: list[dict[str, Any]]
     parent: dict[str, Any] | None
@@ -447,6 +451,8 @@ def task_log(ctx: Context, task_id: int) -> list[dict[str, Any]]:
 # -- board ---------------------------------------------------------------------------------
 @dataclass
 class UnitSummary:
+    """One unit's line on the board."""
+
     unit: str
     counts: dict[str, int]
     total: int  # top-level items (``tracker.counting``)
@@ -628,6 +634,8 @@ def check_day(ctx: Context, row: dict[str, Any], day: date, what: str = "进展�
 
 @dataclass
 class UpdateResult:
+    """What recording one progress update did."""
+
     update_id: int
     task_id: int
     target: dict[str, Any] | None
@@ -798,6 +806,8 @@ UNDOABLE = ("update", "done", "reopen", "edit", "retract", "cancel")
 
 @dataclass
 class UndoResult:
+    """What undoing one log entry did."""
+
     entry: dict[str, Any]  # the entry undone
     undo_id: int  # the new row that records the undo
     said: str  # what was undone, in words
@@ -928,6 +938,8 @@ def undo_last(ctx: Context, author: str | None = None) -> dict[str, Any] | None:
 
 @dataclass
 class NewTarget:
+    """A target the user adds to a task by hand."""
+
     kind: str
     value: float | None = None
     min_value: float | None = None
