@@ -22,7 +22,17 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from tracker.reports.layout import RIGHT, Chart, Doc, Heading, Para, Table, cn_date, fmt_cell
+from tracker.reports.layout import (
+    PACKAGE_COMPRESSLEVEL,
+    RIGHT,
+    Chart,
+    Doc,
+    Heading,
+    Para,
+    Table,
+    cn_date,
+    fmt_cell,
+)
 from tracker.width import text_width
 
 W_URI = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -414,12 +424,13 @@ def write(doc: Doc, path: Path) -> None:
     # The body (a hundred megabytes of XML for a county's year-end report) is compressed as it is
     # written, some rows at a time, never held as one string.
     body = body_parts(doc, styles)
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(
+            path, "w", zipfile.ZIP_DEFLATED, compresslevel=PACKAGE_COMPRESSLEVEL) as out:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "word/document.xml":
                 head, tail = _around_marker(data.decode("utf-8"))
-                with out.open(info, "w") as dest:
+                with out.open(info.filename, "w") as dest:  # by name: the archive's level applies
                     dest.write(head.encode("utf-8"))
                     for i in range(0, len(body), 2000):
                         dest.write("".join(body[i:i + 2000]).encode("utf-8"))
@@ -427,7 +438,7 @@ def write(doc: Doc, path: Path) -> None:
                 continue
             if info.filename == "word/fontTable.xml":
                 data = _font_table(data)
-            out.writestr(info, data)
+            out.writestr(info, data, compresslevel=PACKAGE_COMPRESSLEVEL)
 
 
 def _around_marker(xml: str) -> tuple[str, str]:

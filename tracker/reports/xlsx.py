@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tracker.reports.layout import RIGHT, Chart, Doc, Para, Table, cn_date
+from tracker.reports.layout import PACKAGE_COMPRESSLEVEL, RIGHT, Chart, Doc, Para, Table, cn_date
 from tracker.width import text_width
 
 STATUS_FILL = {"绿": "C8E6C9", "黄": "FFF59D", "红": "FFCDD2", "完成": "BBDEFB"}
@@ -409,14 +409,15 @@ def _height(lines: int) -> str:
 
 def _splice(package: bytes, rows_xml: dict[str, bytes], path: Path) -> None:
     """The saved workbook with each table sheet's data rows put at the end of its sheetData."""
-    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(
+            path, "w", zipfile.ZIP_DEFLATED, compresslevel=PACKAGE_COMPRESSLEVEL) as out:
         for info in src.infolist():
             data = src.read(info.filename)
             rows = rows_xml.get(info.filename)
             if rows:
                 at = data.rindex(b"</sheetData>")
                 data = data[:at] + rows + data[at:]
-            out.writestr(info, data)
+            out.writestr(info, data, compresslevel=PACKAGE_COMPRESSLEVEL)
 
 
 def write(doc: Doc, path: Path) -> None:
