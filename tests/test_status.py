@@ -105,3 +105,20 @@ def test_status_aliases():
     assert st.parse_status("red") == st.RED
     assert st.parse_status("完成") == st.DONE
     assert st.parse_status("purple") is None
+
+
+def test_reading_completion_is_target_completion_at_each_value():
+    """The trend's per-target function gives what ``target_completion`` gives the target holding
+    that value, for every comparator, start, goal and reading (None and zero included)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as s
+
+    num = s.one_of(s.none(), s.integers(-50, 200).map(float), s.floats(-1e6, 1e6, allow_nan=False))
+
+    @settings(max_examples=400, deadline=None)
+    @given(s.sampled_from([">=", "<=", "=", "range", None]), num, num, num, num, num)
+    def check(comparator, value, lo, hi, start, current):  # type: ignore[no-untyped-def]
+        target = tgt(comparator=comparator, value=value, min_value=lo, max_value=hi, start_value=start)
+        assert st.reading_completion(target)(current) == st.target_completion({**target, "current_value": current})
+
+    check()

@@ -17,6 +17,7 @@ two picks the colour.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -94,8 +95,12 @@ def raw_target_ratio(target: dict[str, Any], task_done: bool = False) -> float |
         return None
     if current is None:
         return 0.0
-    start = target.get("start_value")
-    if target.get("comparator") == "<=":
+    return _reading_ratio(target.get("comparator"), goal, target.get("start_value"), current)
+
+
+def _reading_ratio(comparator: str | None, goal: float, start: float | None, current: float) -> float:
+    """Percent of the way from the start value (or zero) to the goal that a reading stands at."""
+    if comparator == "<=":
         if start is not None and start != goal:
             return max(0.0, (start - current) / (start - goal) * 100)
         if current <= goal:
@@ -106,6 +111,25 @@ def raw_target_ratio(target: dict[str, Any], task_done: bool = False) -> float |
     if goal == 0:
         return 100.0 if current >= 0 else 0.0
     return max(0.0, current / goal * 100)
+
+
+def reading_completion(target: dict[str, Any]) -> Callable[[float | None], float | None]:
+    """``target_completion`` of a cumulative numeric target as a function of its current value.
+
+    For replaying the log: the trend reads each target's completion at thousands of values, and
+    the goal, start and comparator are looked up once here instead of at every reading.
+    """
+    goal = goal_of(target)
+    if goal is None:
+        return lambda current: None
+    comparator, start = target.get("comparator"), target.get("start_value")
+
+    def completion(current: float | None) -> float | None:
+        if current is None:
+            return 0.0
+        return max(0.0, min(100.0, _reading_ratio(comparator, goal, start, current)))
+
+    return completion
 
 
 def target_completion(target: dict[str, Any], task_done: bool = False) -> float | None:

@@ -11,6 +11,7 @@ status) as of that day, and ``CompletionModel`` just the completions, cheaply, f
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -170,13 +171,12 @@ class CompletionModel:
             if p is not None and p in ids:
                 children[p].append(int(r["id"]))
         self.children = children
-        # Each numeric target as a private dict that the model fills with a current value.
-        self.targets: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        # Each numeric target as its id and its completion as a function of its current value.
+        self.targets: dict[int, list[tuple[int, Callable[[float | None], float | None]]]] = {i: [] for i in ids}
         for t in targets:
             tid = int(t["task_id"])
             if tid in ids and t["kind"] in st.NUMERIC_KINDS:
-                self.targets[tid].append({k: t[k] for k in (
-                    "id", "kind", "value", "min_value", "max_value", "comparator", "start_value")})
+                self.targets[tid].append((t["id"], st.reading_completion(t)))
         # Children before parents.
         order: list[int] = []
         seen: set[int] = set()
@@ -204,15 +204,13 @@ class CompletionModel:
             return 100.0
         parts = []
         values, seen = state.values, self._seen
-        for t in self.targets[tid]:
-            key = t["id"]
+        for key, completion in self.targets[tid]:
             value = values.get(key)
             hit = seen.get(key)
             if hit is not None and hit[0] == value:
                 c = hit[1]
             else:  # most targets keep their value from one state to the next
-                t["current_value"] = value
-                c = st.target_completion(t)
+                c = completion(value)
                 seen[key] = (value, c)
             if c is not None:
                 parts.append(c)
