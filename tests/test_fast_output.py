@@ -137,15 +137,16 @@ def test_board_honours_a_level_to_hold(world) -> None:  # type: ignore[no-untype
 
 
 # -- what the hot commands load --------------------------------------------------------------------
-def test_command_word_names_the_sub_app() -> None:
-    from tracker.cli import command_word
+def test_command_words_name_the_sub_app_and_its_command() -> None:
+    from tracker.cli import command_words
 
-    assert command_word(["task", "show", "1"]) == "task"
-    assert command_word(["--db", "x.db", "--today", "2023-10-09", "board"]) == "board"
-    assert command_word(["--db=x.db", "report", "weekly"]) == "report"
-    assert command_word(["--help"]) is None
-    assert command_word(["boad"]) is None  # unknown: the whole tree, for its suggestions
-    assert command_word([]) is None
+    assert command_words(["task", "show", "1"]) == ("task", "show")
+    assert command_words(["--db", "x.db", "--today", "2023-10-09", "board"]) == ("board", None)
+    assert command_words(["--db=x.db", "report", "weekly"]) == ("report", "weekly")
+    assert command_words(["task", "--help"]) == ("task", None)
+    assert command_words(["--help"]) == (None, None)
+    assert command_words(["boad"]) == (None, None)  # unknown: the whole tree, for its suggestions
+    assert command_words([]) == (None, None)
 
 
 @pytest.mark.parametrize("args", [["task", "list"], ["task", "show", "1"], ["board"],
@@ -176,7 +177,9 @@ def test_china_zone_needs_no_tz_database() -> None:
 
 
 @pytest.mark.parametrize("args", [["--help"], [], ["task", "--help"], ["board", "--help"], ["boad"],
-                                  ["task", "list"]])
+                                  ["task", "list"], ["task", "shwo"], ["task", "show"], ["task", "show", "--help"],
+                                  ["task", "list", "--bogus"], ["unit", "list"], ["report", "weekly", "--help"],
+                                  ["unit", "alias", "--help"]])
 def test_slim_command_tree_says_what_the_whole_tree_says(sqlite_world, args) -> None:  # type: ignore[no-untyped-def]
     """``main`` builds only what a command line needs; its output is the whole tree's."""
     def run(call: str) -> subprocess.CompletedProcess[str]:

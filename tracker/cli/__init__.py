@@ -150,13 +150,14 @@ MISC = ("init", "board", "undo", "log")
 ROOT_VALUE_OPTIONS = ("--db", "--config", "--today")
 
 
-def build(only: str | None = None, outline: bool = False) -> typer.Typer:
-    """The command tree: every command, or with ``only`` just that sub-app or top-level command.
+def build(only: str | None = None, outline: bool = False, command: str | None = None) -> typer.Typer:
+    """The command tree: every command, or with ``only`` just that sub-app or top-level command,
+    and with ``command`` just that command of the sub-app.
 
     Typer turns every registered function into a click command on each run (≈ 60 signatures
-    read); a run of `tracker task show` needs only the `task` group, so ``main`` builds that.
-    With ``outline`` (`tracker --help`) the sub-apps are empty groups with their help line:
-    the root help lists them the same way without reading their commands.
+    read); a run of `tracker task show` needs only the `show` command of the `task` group, so
+    ``main`` builds that. With ``outline`` (`tracker --help`) the sub-apps are empty groups with
+    their help line: the root help lists them the same way without reading their commands.
     """
     import importlib
 
@@ -165,7 +166,8 @@ def build(only: str | None = None, outline: bool = False) -> typer.Typer:
     for name in GROUPS:
         if outline or only in (None, name):
             module = importlib.import_module(f"tracker.cli.{name}")
-            app.add_typer(typer.Typer() if outline else module.app, name=name, help=module.HELP)
+            sub = typer.Typer() if outline else _with_only(module.app, command if only == name else None)
+            app.add_typer(sub, name=name, help=module.HELP)
         if name == "db" and only in (None, *MISC):
             from tracker.cli import misc
 
@@ -173,20 +175,42 @@ def build(only: str | None = None, outline: bool = False) -> typer.Typer:
     return app
 
 
-def command_word(argv: list[str]) -> str | None:
-    """The sub-app or top-level command named on the command line, if it is one of ours."""
+def _with_only(sub: typer.Typer, command: str | None) -> typer.Typer:
+    """``sub`` with just ``command`` when that names one of its commands; otherwise all of them
+    (the group's help and its suggestions for a mistyped command list every one)."""
+    if command is None:
+        return sub
+    from typer.main import get_command_name
+
+    keep = [c for c in sub.registered_commands
+            if (c.name or (c.callback and get_command_name(c.callback.__name__))) == command]
+    if not keep:
+        return sub
+    import copy
+
+    slim = copy.copy(sub)
+    slim.registered_commands = keep
+    return slim
+
+
+def command_words(argv: list[str]) -> tuple[str | None, str | None]:
+    """The sub-app or top-level command named on the command line, if it is one of ours, and
+    the word after it (the sub-app's command, when no option comes first)."""
     skip = False
-    for arg in argv:
+    for i, arg in enumerate(argv):
         if skip:
             skip = False
         elif arg in ROOT_VALUE_OPTIONS:
             skip = True
         elif arg.startswith("-"):
             if arg.split("=", 1)[0] not in ROOT_VALUE_OPTIONS:
-                return None  # --help, --version, completion: the whole tree
+                return None, None  # --help, --version, completion: the whole tree
         else:
-            return arg if arg in GROUPS or arg in MISC else None
-    return None
+            if arg not in GROUPS and arg not in MISC:
+                return None, None
+            after = argv[i + 1] if i + 1 < len(argv) and not argv[i + 1].startswith("-") else None
+            return arg, after
+    return None, None
 
 
 _full: typer.Typer | None = None
@@ -208,4 +232,5 @@ def main() -> None:
     if not complete and args in ([], ["--help"], ["-h"]):
         build(outline=True)()
     else:
-        build(None if complete else command_word(args))()
+        only, command = (None, None) if complete else command_words(args)
+        build(only, command=command)()
