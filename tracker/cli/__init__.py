@@ -145,7 +145,19 @@ def context(ctx: typer.Context, create: bool = False) -> Any:
 
 
 # Sub-apps in the order `tracker --help` lists them (misc's top-level commands come after db).
-GROUPS = ("task", "unit", "db", "plan", "report", "scheduler", "notify", "outcome", "form")
+# Each sub-app's help line is here, not in its module, so that `tracker --help` lists them all
+# without importing the nine modules (and building their hundred options) just to read a line.
+GROUPS = {
+    "task": "任务：新增、列表、查看、记录进展、完成、修改、撤销或调整",
+    "unit": "单位：新增、列表、改名、合并、别名",
+    "db": "数据库：升级、备份",
+    "plan": "计划：解析与导入半年工作计划文档，查看或删除已导入的计划",
+    "report": "报告：督办周报、年度（半年）计划完成情况总结（终端、Markdown、HTML、Word、Excel）",
+    "scheduler": "调度器：按计划自动推送逾期提醒与每周汇总（守护进程、任务列表、立即运行）",
+    "notify": "通知：发送逾期提醒与每周汇总、测试通知渠道、查看发送记录",
+    "outcome": "对账：用年终总结（或次年政府工作报告）对照计划指标，找出完成、未完成和未提及的指标",
+    "form": "填报：导出各单位填报表、导入填好的表、查看报送情况",
+}
 MISC = ("init", "board", "undo", "log")
 ROOT_VALUE_OPTIONS = ("--db", "--config", "--today")
 
@@ -164,10 +176,11 @@ def build(only: str | None = None, outline: bool = False, command: str | None = 
     app = _new_app()
     app.callback()(root)
     for name in GROUPS:
-        if outline or only in (None, name):
+        if outline:
+            app.add_typer(typer.Typer(), name=name, help=GROUPS[name])
+        elif only in (None, name):
             module = importlib.import_module(f"tracker.cli.{name}")
-            sub = typer.Typer() if outline else _with_only(module.app, command if only == name else None)
-            app.add_typer(sub, name=name, help=module.HELP)
+            app.add_typer(_with_only(module.app, command if only == name else None), name=name, help=GROUPS[name])
         if name == "db" and only in (None, *MISC):
             from tracker.cli import misc
 

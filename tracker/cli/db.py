@@ -5,7 +5,6 @@ import typer
 
 from tracker.cli import context
 
-HELP = "数据库：升级、备份"
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 

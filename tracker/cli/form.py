@@ -4,7 +4,6 @@ import typer
 
 from tracker.cli import context
 
-HELP = "填报：导出各单位填报表、导入填好的表、查看报送情况"
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 

@@ -5,8 +5,6 @@ import typer
 
 from tracker.cli import context
 
-HELP = "通知：发送逾期提醒与每周汇总、测试通知渠道、查看发送记录"
-
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 JOB_ALIASES = {"overdue": "overdue", "逾期": "overdue", "weekly": "weekly", "周报": "weekly", "每周": "weekly"}

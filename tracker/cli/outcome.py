@@ -5,7 +5,6 @@ import typer
 
 from tracker.cli import context
 
-HELP = "对账：用年终总结（或次年政府工作报告）对照计划指标，找出完成、未完成和未提及的指标"
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 

@@ -5,7 +5,6 @@ import typer
 
 from tracker.cli import context
 
-HELP = "计划：解析与导入半年工作计划文档，查看或删除已导入的计划"
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 

@@ -4,8 +4,6 @@ import typer
 
 from tracker.cli import context
 
-HELP = "报告：督办周报、年度（半年）计划完成情况总结（终端、Markdown、HTML、Word、Excel）"
-
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 FORMAT_HELP = "输出格式：terminal（终端表格）、md、html、docx、xlsx"

@@ -5,8 +5,6 @@ import typer
 
 from tracker.cli import context
 
-HELP = "调度器：按计划自动推送逾期提醒与每周汇总（守护进程、任务列表、立即运行）"
-
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 

@@ -5,7 +5,6 @@ import typer
 
 from tracker.cli import context
 
-HELP = "任务：新增、列表、查看、记录进展、完成、修改、撤销或调整"
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 FORMAT_HELP = "输出格式：table（表格）、json 或 csv"

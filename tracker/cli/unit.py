@@ -5,7 +5,6 @@ import typer
 
 from tracker.cli import context
 
-HELP = "单位：新增、列表、改名、合并、别名"
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from tracker.width import char_width
+
 ZH = {
     "Usage:": "用法：",
     "Options": "选项",
@@ -96,9 +98,7 @@ def install() -> None:
 
 
 def _wide(ch: str) -> bool:
-    import unicodedata
-
-    return ord(ch) > 0x2E7F and unicodedata.east_asian_width(ch) in "WF"
+    return ch > "\u2e7f" and char_width(ch) == 2
 
 
 def _wrap(original: Any, columns: Any) -> Any:
@@ -131,11 +131,9 @@ def _wrap(original: Any, columns: Any) -> Any:
 
 def _columns(original: Any) -> Any:
     """Text width in terminal columns (a Chinese character takes two), so help columns line up."""
-    import unicodedata
-
     def term_len(x: str) -> int:
         n = original(x)
-        return n + sum(1 for ch in x if ord(ch) > 0x2E7F and unicodedata.east_asian_width(ch) in "WF")
+        return n if x.isascii() else n + sum(1 for ch in x if ch > "\u2e7f" and char_width(ch) == 2)
 
     return term_len
 
