@@ -1,7 +1,7 @@
 """plan against outcome: where a target's start value came from, and what later summaries claimed
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01
 
 target.start_source / start_quote record that a start value was read from the document's own

@@ -1,7 +1,7 @@
 """task units (lead / assisting) and 填报 form submissions
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-01
 
 Additive only. ``task_unit`` links a task to the units that assist it (role ``assist``); the lead
