@@ -172,24 +172,14 @@ def target_rows(
                    "ORDER BY t.task_id, t.position, t.id", **params)
 
 
-def top_level_rollups(c: Connection) -> list[dict[str, Any]]:
-    """What the board needs of each current top-level task: its stored rollups and dates."""
-    return c.query(
-        "SELECT k.id, k.parent_id, k.start_date, k.deadline, k.done_on, k.completion, k.open_target_due, "
-        "k.targets_deadline, k.hold_until, k.hold_state, k.cancelled_on, k.created_at, u.name AS unit, "
-        "p.period_start, p.period_end "
-        f"FROM {TASK_FROM} WHERE k.parent_id IS NULL AND k.vanished_at IS NULL AND k.cancelled_on IS NULL"
-    )
-
-
 # A current task whose parent is current too: a sub-item (``tracker.counting``); the others are items.
 _UNDER_CURRENT = ("EXISTS (SELECT 1 FROM task q WHERE q.id = k.parent_id AND q.vanished_at IS NULL "
                   "AND q.cancelled_on IS NULL)")
 
 
 def item_rollups(c: Connection) -> list[dict[str, Any]]:
-    """``top_level_rollups`` of every top-level item as ``tracker.counting`` counts them: current
-    tasks without a current parent."""
+    """The stored rollups and dates of every top-level item as ``tracker.counting`` counts them:
+    current tasks without a current parent (what the board needs of each)."""
     return c.query(
         "SELECT k.id, k.parent_id, k.start_date, k.deadline, k.done_on, k.completion, k.open_target_due, "
         "k.targets_deadline, k.hold_until, k.hold_state, k.created_at, u.name AS unit, p.period_start, p.period_end "
@@ -343,8 +333,6 @@ def targets_of(c: Connection, task_id: int, lock: bool = False) -> list[dict[str
                    + (c.for_update if lock else ""), id=task_id)
 
 
-def set_target_current(c: Connection, target_id: int, value: float | None) -> None:
-    c.execute("UPDATE target SET current_value = :v WHERE id = :id", v=value, id=target_id)
 
 
 def set_target_derived(c: Connection, target_id: int, **values: Any) -> None:
@@ -408,11 +396,6 @@ def progress_entry(c: Connection, entry_id: int) -> dict[str, Any] | None:
     return c.one(f"SELECT {PROGRESS_COLUMNS} FROM progress_update pu WHERE pu.id = :id", id=entry_id)
 
 
-def cancelled_tasks(c: Connection, unit_id: int | None = None) -> list[dict[str, Any]]:
-    """Cancelled (撤销/调整) tasks, kept apart from the counted ones (for reports to list them)."""
-    extra = " AND k.unit_id = :unit_id" if unit_id is not None else ""
-    return c.query(f"SELECT {TASK_COLUMNS} FROM {TASK_FROM} WHERE k.cancelled_on IS NOT NULL AND k.vanished_at IS NULL"
-                   + extra + " ORDER BY k.unit_id, k.plan_id, k.position, k.id", unit_id=unit_id)
 
 
 def cancelled_counts(c: Connection) -> dict[str, int]:
@@ -784,18 +767,6 @@ def unit_ids_by_name(c: Connection, names: list[str]) -> dict[str, int]:
     return {r["name"]: int(r["id"]) for r in rows}
 
 
-def assisting_unit_rows(c: Connection, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
-    """(task_id, unit_id, unit, position) of every assisting link, optionally for some tasks."""
-    where = ""
-    params: dict[str, Any] = {}
-    if task_ids is not None:
-        if not task_ids:
-            return []
-        marks, params = _in(task_ids, "t")
-        where = f" AND tu.task_id IN ({marks})"
-    return c.query("SELECT tu.task_id, tu.unit_id, u.name AS unit, tu.position FROM task_unit tu "
-                   "JOIN unit u ON u.id = tu.unit_id WHERE tu.role = 'assist'" + where
-                   + " ORDER BY tu.task_id, tu.position", **params)
 
 
 def set_assisting_units(c: Connection, task_id: int, unit_ids: list[int]) -> bool:

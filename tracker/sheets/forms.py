@@ -683,11 +683,6 @@ def parse_form(p: Path, today: date) -> ParsedForm:
     return ParsedForm(str(p), meta, per, errors, rows)
 
 
-def import_form(ctx: Context, p: Path, *, dry_run: bool = False, partial: bool = False,
-                unit: str | None = None) -> FormResult:
-    return apply_form(ctx, parse_form(p, ctx.today), dry_run=dry_run, partial=partial, unit=unit)
-
-
 def apply_form(ctx: Context, parsed: ParsedForm, *, dry_run: bool = False, partial: bool = False,
                unit: str | None = None) -> FormResult:
     """Check a read form against the database and log what it says (one transaction)."""
