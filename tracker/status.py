@@ -127,7 +127,7 @@ def reading_completion(target: dict[str, Any]) -> Callable[[float | None], float
     def completion(current: float | None) -> float | None:
         if current is None:
             return 0.0
-        return max(0.0, min(100.0, _reading_ratio(comparator, goal, start, current)))
+        return clamp(_reading_ratio(comparator, goal, start, current))
 
     return completion
 
