@@ -37,6 +37,16 @@ def rows_of(ws) -> dict:
     return header, [r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value is not None]
 
 
+def review_sheet(world, source: str):  # type: ignore[no-untyped-def]
+    """``plan parse SOURCE -f xlsx -o 审核.xlsx``, opened: (path, workbook, sheet, header, rows)."""
+    world.run("plan", "parse", source, "-f", "xlsx", "-o", "审核.xlsx")
+    p = world.path / "审核.xlsx"
+    wb = openpyxl.load_workbook(p)
+    ws = wb["立项审核"]
+    h, rows = rows_of(ws)
+    return p, wb, ws, h, rows
+
+
 @pytest.fixture
 def prose(world):
     (world.path / "统计局.txt").write_text(PROSE, encoding="utf-8")
@@ -68,11 +78,7 @@ def test_unedited_review_sheet_imports_what_the_file_would(prose, tmp_path, monk
 
 def test_review_with_rows_dropped_and_values_edited(prose):
     w = prose
-    w.run("plan", "parse", "统计局.txt", "-f", "xlsx", "-o", "审核.xlsx")
-    p = w.path / "审核.xlsx"
-    wb = openpyxl.load_workbook(p)
-    ws = wb["立项审核"]
-    h, rows = rows_of(ws)
+    p, wb, ws, h, rows = review_sheet(w, "统计局.txt")
     by_title = {ws.cell(r, h["标题"]).value: r for r in rows if ws.cell(r, h["类型"]).value == "条目"}
     law = by_title["加强统计执法"]
     ws.cell(law + 1, h["数值"], "２５")  # 20 → 25, typed as full-width text
@@ -101,11 +107,7 @@ def test_review_with_rows_dropped_and_values_edited(prose):
 
 def test_bad_review_cells_are_listed_and_nothing_imported(prose):
     w = prose
-    w.run("plan", "parse", "统计局.txt", "-f", "xlsx", "-o", "审核.xlsx")
-    p = w.path / "审核.xlsx"
-    wb = openpyxl.load_workbook(p)
-    ws = wb["立项审核"]
-    h, rows = rows_of(ws)
+    p, wb, ws, h, rows = review_sheet(w, "统计局.txt")
     target = next(r for r in rows if ws.cell(r, h["类型"]).value == "指标")
     ws.cell(target, h["数值"], "二十几")
     ws.cell(target + 1, h["指标类型"], "多少")
@@ -121,11 +123,7 @@ def test_bad_review_cells_are_listed_and_nothing_imported(prose):
 
 def test_table_review_keeps_units_and_edits_lead(world):
     county_xlsx(world.path / "分解表.xlsx")
-    world.run("plan", "parse", "分解表.xlsx", "-f", "xlsx", "-o", "审核.xlsx")
-    p = world.path / "审核.xlsx"
-    wb = openpyxl.load_workbook(p)
-    ws = wb["立项审核"]
-    h, rows = rows_of(ws)
+    p, wb, ws, h, rows = review_sheet(world, "分解表.xlsx")
     r = next(r for r in rows if ws.cell(r, h["标题"]).value == "就业促进")
     assert ws.cell(r, h["存疑原因"]).value is None
     ws.cell(r, h["牵头单位"], "县就业服务中心")
