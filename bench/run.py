@@ -135,13 +135,24 @@ def keep_pristine(db: Path, copy: Path) -> None:
     src.close()
 
 
+def _copy_field(value: object) -> str:
+    """One value in COPY's text format: \\N for NULL, backslash, tab and line breaks escaped."""
+    if value is None:
+        return "\\N"
+    text = str(value)
+    if any(ch in text for ch in "\\\t\n\r"):
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
 def copy_to_postgres(sqlite_path: Path, url: str) -> None:
     """Put a built SQLite bench database on PostgreSQL: migrate there, then COPY every table's rows
     in foreign-key order (row-by-row INSERTs over the socket take minutes) and move the id
     sequences past the copied ids."""
+    import io
     import sqlite3
 
-    import psycopg
+    import psycopg2
 
     from tracker.db import Database
 
@@ -153,21 +164,27 @@ def copy_to_postgres(sqlite_path: Path, url: str) -> None:
     others = [name for (name,) in src.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
                                               "'sqlite_%' AND name != 'alembic_version' ORDER BY name")
               if name not in order]
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as pg:
-        for table in order + others:
-            cur = src.execute(f'SELECT * FROM "{table}"')
-            cols = [d[0] for d in cur.description]
-            rows = cur.fetchall()
-            if not rows:
-                continue
-            quoted = ", ".join(f'"{c}"' for c in cols)
-            with pg.cursor() as pc, pc.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
-            if "id" in cols:
-                pg.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                           f'(SELECT max(id) FROM "{table}"))')
-        pg.execute("ANALYZE")
+    pg = psycopg2.connect("postgresql://" + url.split("://", 1)[1])
+    try:
+        with pg.cursor() as pc:
+            for table in order + others:
+                cur = src.execute(f'SELECT * FROM "{table}"')
+                cols = [d[0] for d in cur.description]
+                rows = cur.fetchall()
+                if not rows:
+                    continue
+                quoted = ", ".join(f'"{c}"' for c in cols)
+                text = "".join("\t".join(_copy_field(v) for v in row) + "\n" for row in rows)
+                pc.copy_expert(f'COPY "{table}" ({quoted}) FROM STDIN', io.StringIO(text))
+                if "id" in cols:
+                    pc.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                               f'(SELECT max(id) FROM "{table}"))')
+        pg.commit()
+        pg.autocommit = True
+        with pg.cursor() as pc:
+            pc.execute("ANALYZE")
+    finally:
+        pg.close()
     src.close()
 
 

@@ -32,7 +32,7 @@ def free_port() -> int:
 
 
 class PostgresServer:
-    """initdb + pg_ctl start on 127.0.0.1; ``url(dbname)`` gives a psycopg URL."""
+    """initdb + pg_ctl start on 127.0.0.1; ``url(dbname)`` gives a postgresql:// URL."""
 
     def __init__(self) -> None:
         self.bindir = find_bindir()
@@ -83,14 +83,18 @@ class PostgresServer:
         raise RuntimeError("PostgreSQL 未在 30 秒内接受连接")
 
     def url(self, dbname: str = "postgres") -> str:
-        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{dbname}"
+        return f"postgresql://{self.user}@127.0.0.1:{self.port}/{dbname}"
 
     def admin(self, sql: str) -> None:
-        import psycopg
+        import psycopg2
 
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user={self.user} dbname=postgres",
-                             autocommit=True) as conn:
-            conn.execute(sql)
+        conn = psycopg2.connect(f"host=127.0.0.1 port={self.port} user={self.user} dbname=postgres")
+        try:
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                cur.execute(sql)
+        finally:
+            conn.close()
 
     def stop(self) -> None:
         try:

@@ -195,7 +195,8 @@ def test_slim_command_tree_says_what_the_whole_tree_says(sqlite_world, args) -> 
 @pytest.mark.parametrize("datestyle", ["", "-c DateStyle=SQL,DMY", "-c DateStyle=German"])
 def test_rows_have_one_shape_on_both_databases(db_url, monkeypatch, datestyle) -> None:  # type: ignore[no-untyped-def]
     """Dates and timestamps come back as the strings SQLite stores, whatever the server's
-    DateStyle; parameters are :name on both; a literal % stays itself."""
+    DateStyle (a timestamp with zone: in the session's zone); parameters are :name on both; a
+    literal % stays itself."""
     from tracker.db import Database
 
     if db_url.startswith("sqlite"):
@@ -204,12 +205,14 @@ def test_rows_have_one_shape_on_both_databases(db_url, monkeypatch, datestyle) -
         sql = ("SELECT :day AS d, '2023-01-02 03:04:05.000000' AS t, '2023-01-02 03:04:05.250000' AS t2, "
                "'x%y' AS s, :n AS n")
     else:
-        monkeypatch.setenv("PGOPTIONS", datestyle)
+        monkeypatch.setenv("PGOPTIONS", f"{datestyle} -c TimeZone=Asia/Shanghai".strip())
         sql = ("SELECT CAST(:day AS date) AS d, CAST('2023-01-02 03:04:05' AS timestamp) AS t, "
-               "CAST('2023-01-02 03:04:05.25' AS timestamp) AS t2, 'x%y' AS s, :n AS n")
+               "CAST('2023-01-02 03:04:05.25' AS timestamp) AS t2, 'x%y' AS s, :n AS n, "
+               "CAST('2023-01-01 19:04:05.5+00' AS timestamptz) AS tz")
     db = Database(db_url)
     try:
         rows = db.conn.query(sql, day="2023-11-02", n=5)
+        assert rows[0].pop("tz", "2023-01-02 03:04:05.500000") == "2023-01-02 03:04:05.500000"  # in the session's zone
         assert rows == [{"d": "2023-11-02", "t": "2023-01-02 03:04:05.000000", "t2": "2023-01-02 03:04:05.250000",
                          "s": "x%y", "n": 5}]
         with db.conn.transaction() as c:
@@ -233,3 +236,21 @@ def test_reduce_rounds_as_rich_does(data, n) -> None:  # type: ignore[no-untyped
     limits = data.draw(hs.lists(hs.integers(0, 60), min_size=n, max_size=n))
     total = data.draw(hs.integers(0, 200))
     assert render._reduce(total, ratios, limits, values) == ratio_reduce(total, ratios, limits, values)
+
+
+@given(moment=hs.datetimes(min_value=datetime(1000, 1, 1)), offset_minutes=hs.integers(-15 * 60, 15 * 60), fraction=hs.booleans())
+def test_postgres_timestamp_text_reads_as_sqlite_stores_it(moment, offset_minutes, fraction) -> None:  # type: ignore[no-untyped-def]
+    """psycopg2 hands over the server's ISO text; a zone offset is dropped, microseconds padded."""
+    from tracker.db import DATETIME_FMT, _iso_timestamp
+
+    if not fraction:
+        moment = moment.replace(microsecond=0)
+    text = moment.isoformat(" ")
+    if moment.microsecond:
+        text = text.rstrip("0")
+    sign, minutes = ("+" if offset_minutes >= 0 else "-"), abs(offset_minutes)
+    zone = f"{sign}{minutes // 60:02d}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
+    expected = moment.strftime(DATETIME_FMT)
+    assert _iso_timestamp(text) == expected
+    assert _iso_timestamp(text + zone) == expected
+    assert _iso_timestamp(None) is None

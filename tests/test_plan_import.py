@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -204,7 +205,7 @@ def test_import_killed_midway_leaves_database_unchanged(sqlite_world):
 @pytest.mark.postgres
 def test_import_killed_midway_on_postgres(pg_server, isolated, monkeypatch):
     """The same on PostgreSQL: the server rolls back the killed importer's transaction."""
-    import psycopg
+    import psycopg2
 
     from tests.conftest import fresh_pg_url
 
@@ -215,12 +216,19 @@ def test_import_killed_midway_on_postgres(pg_server, isolated, monkeypatch):
     small = isolated / "small.txt"
     small.write_text(COMPILATION, encoding="utf-8")
     assert subprocess.run([exe, "plan", "import", str(small)], env=env, capture_output=True).returncode == 0
-    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    def query_one(conn, sql):  # type: ignore[no-untyped-def]
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchone()[0]
 
     def snapshot():
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            return tuple(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        conn = psycopg2.connect(url)
+        try:
+            conn.autocommit = True
+            return tuple(query_one(conn, f"SELECT count(*) FROM {t}")
                          for t in ("unit", "plan", "task", "target", "progress_update"))
+        finally:
+            conn.close()
 
     before = snapshot()
     big = isolated / "big.txt"
@@ -229,13 +237,15 @@ def test_import_killed_midway_on_postgres(pg_server, isolated, monkeypatch):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     killed_inside = False
     deadline = time.time() + 60
-    with psycopg.connect(dsn, autocommit=True) as watch:
+    watch = psycopg2.connect(url)
+    watch.autocommit = True
+    with contextlib.closing(watch):
         while time.time() < deadline and proc.poll() is None:
             # Kill once the importer's transaction has written rows (it holds a row lock on task).
-            busy = watch.execute(
+            busy = query_one(watch,
                 "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
                 "WHERE c.relname = 'task' AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()"
-            ).fetchone()[0]
+            )
             if busy:
                 os.kill(proc.pid, signal.SIGKILL)
                 killed_inside = True

@@ -1,9 +1,9 @@
-"""Database access: one small wrapper over sqlite3 (SQLite) or psycopg (PostgreSQL).
+"""Database access: one small wrapper over sqlite3 (SQLite) or psycopg2 (PostgreSQL).
 
 The store speaks plain SQL with ``:name`` parameters (sqlite3 takes them as they are; for
-psycopg each statement is rewritten once to ``%(name)s``). Values come back as plain Python
+psycopg2 each statement is rewritten once to ``%(name)s``). Values come back as plain Python
 types with dates as ISO strings on both databases, so the rest of the code sees one shape:
-on PostgreSQL the date and timestamp loaders below return those strings directly. SQLAlchemy
+on PostgreSQL the date and timestamp casts below return those strings directly. SQLAlchemy
 (≈ 0.2 s to import) is used only by migrations and the scheduler's job store.
 """
 
@@ -25,6 +25,8 @@ T = TypeVar("T")
 CREATE_HINT = ("新建数据库：tracker init（或 tracker plan import 计划文件）；"
                "使用已有数据库：--db 路径，或 export TRACKER_DB=路径")
 DATETIME_FMT = "%Y-%m-%d %H:%M:%S.%f"
+# PostgreSQL URLs, all served by psycopg2 (postgresql+psycopg:// as written by earlier versions).
+PG_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg2", "postgresql+psycopg")
 
 
 # sqlite3 turns dates and timestamps into the text SQLite stores (ISO dates, DATETIME_FMT), for
@@ -39,49 +41,46 @@ _PG_SQL: dict[str, str] = {}
 
 
 def _pg_sql(sql: str) -> str:
-    """A statement with ``:name`` parameters in psycopg's ``%(name)s`` style (cached)."""
+    """A statement with ``:name`` parameters in psycopg2's ``%(name)s`` style (cached)."""
     out = _PG_SQL.get(sql)
     if out is None:
         out = _PG_SQL[sql] = _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
     return out
 
 
+def _iso_timestamp(text: str | None, _cur: Any = None) -> str | None:
+    """A timestamp's ISO text (DateStyle ISO) as SQLite stores it: microseconds padded to six
+    digits, a zone offset (timestamptz, already in the session's zone) dropped."""
+    if text is None:
+        return None
+    if len(text) > 19:
+        zone = max(text.rfind("+", 19), text.rfind("-", 19))
+        if zone > 0:
+            text = text[:zone]
+    return text + ".000000" if len(text) == 19 else text.ljust(26, "0")
+
+
 def _pg_connect(url: str, timeout: float) -> Any:
-    """A psycopg connection whose dates and timestamps load as the strings SQLite stores.
+    """A psycopg2 connection whose dates and timestamps load as the strings SQLite stores.
 
-    With the server's default DateStyle (ISO) a date's text is already that string (loaded by
-    psycopg's C text loader) and a timestamp needs at most its microseconds padded; with any
-    other DateStyle values go through psycopg's own date parsing first.
+    psycopg2 rather than psycopg 3: it imports in about 0.03 s where psycopg 3 takes 0.2 s (it
+    loads asyncio, logging and importlib.metadata), which was most of a hot command's time on
+    PostgreSQL (bench/PROFILE.md). The server's text for a date under DateStyle ISO is already
+    the string SQLite stores, so dates are taken as they come; a session with another DateStyle
+    is switched to ISO first.
     """
-    import psycopg
-    from psycopg.rows import dict_row
-    from psycopg.types.datetime import DateLoader, TimestampLoader, TimestamptzLoader
-    from psycopg.types.string import TextLoader
-
-    class IsoDate(DateLoader):
-        def load(self, data: Any) -> Any:
-            return super().load(data).isoformat()
-
-    class IsoTimestamp(TimestampLoader):
-        iso = True
-
-        def load(self, data: Any) -> Any:
-            if self.iso and 19 <= len(data) <= 26 and data[4:5] == b"-" and (len(data) == 19 or data[19:20] == b"."):
-                text = bytes(data).decode()
-                return text + ".000000" if len(text) == 19 else text.ljust(26, "0")
-            return super().load(data).strftime(DATETIME_FMT)
-
-    class IsoTimestampTz(TimestamptzLoader):
-        def load(self, data: Any) -> Any:
-            return super().load(data).strftime(DATETIME_FMT)  # as before: the server's zone, no offset
+    import psycopg2
+    from psycopg2 import extensions
 
     conninfo = "postgresql://" + url.split("://", 1)[1]
-    conn = psycopg.connect(conninfo, row_factory=dict_row, connect_timeout=max(1, int(timeout)))
-    iso = (conn.info.parameter_status("DateStyle") or "").startswith("ISO")
-    IsoTimestamp.iso = iso
-    conn.adapters.register_loader("date", TextLoader if iso else IsoDate)
-    conn.adapters.register_loader("timestamp", IsoTimestamp)
-    conn.adapters.register_loader("timestamptz", IsoTimestampTz)
+    conn = psycopg2.connect(conninfo, connect_timeout=max(1, int(timeout)))
+    for oids, name, cast in (((1082,), "TRACKER_DATE", lambda text, _cur: text),
+                             ((1114, 1184), "TRACKER_TIMESTAMP", _iso_timestamp)):
+        extensions.register_type(extensions.new_type(oids, name, cast), conn)
+    if not (conn.info.parameter_status("DateStyle") or "").startswith("ISO"):
+        with conn.cursor() as cur:
+            cur.execute("SET DateStyle = ISO")
+        conn.commit()
     return conn
 
 
@@ -111,10 +110,12 @@ class Connection:
                 return []
             cols = [d[0] for d in cur.description]
             return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-        cur = self._pg.execute(_pg_sql(sql), params)
-        if cur.description is None:
-            return []
-        return cur.fetchall()  # type: ignore[no-any-return]
+        with self._pg.cursor() as cur:
+            cur.execute(_pg_sql(sql), params)
+            if cur.description is None:
+                return []
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
     def one(self, sql: str, **params: Any) -> dict[str, Any] | None:
         rows = self.query(sql, **params)
@@ -128,7 +129,9 @@ class Connection:
         """Run a statement; return the affected row count."""
         if self.is_sqlite:
             return self._raw.execute(sql, params).rowcount
-        return int(self._pg.execute(_pg_sql(sql), params).rowcount)
+        with self._pg.cursor() as cur:
+            cur.execute(_pg_sql(sql), params)
+            return int(cur.rowcount)
 
     def execute_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
         """Run one statement for many parameter sets in a single call (no round trip per row)."""
@@ -137,8 +140,10 @@ class Connection:
         if self.is_sqlite:
             self._raw.executemany(sql, rows)
             return
+        from psycopg2.extras import execute_batch  # many statements per round trip
+
         with self._pg.cursor() as cur:
-            cur.executemany(_pg_sql(sql), rows)
+            execute_batch(cur, _pg_sql(sql), rows, page_size=500)
 
     def insert(self, table: str, **values: Any) -> int:
         """Insert one row and return its id."""
@@ -179,7 +184,7 @@ class Connection:
             self._pg.commit()
 
     def end_read(self) -> None:
-        """Close the implicit read transaction psycopg opens on PostgreSQL."""
+        """Close the implicit read transaction psycopg2 opens on PostgreSQL."""
         if not self.is_sqlite and self._pg.info.transaction_status != 0:  # not IDLE
             self._pg.rollback()
 
@@ -196,7 +201,7 @@ def _is_retryable(exc: BaseException) -> bool:
         return "locked" in msg or "busy" in msg
     name = type(exc).__name__
     orig = getattr(exc, "orig", None)  # SQLAlchemy's wrapper (migrations, the scheduler's store)
-    code = getattr(exc, "sqlstate", None) or getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    code = getattr(exc, "pgcode", None) or getattr(orig, "pgcode", None)
     return name == "OperationalError" and ("deadlock" in msg or "could not serialize" in msg) or code in (
         "40001",
         "40P01",
@@ -217,8 +222,8 @@ class Database:
             if not path or path == ":memory:":
                 raise TrackerError("不支持内存数据库，请为 SQLite 指定文件路径")
             self.sqlite_path = path
-        elif not url.startswith("postgresql"):
-            raise TrackerError(f"不支持的数据库地址：{redact_url(url)}（支持 sqlite:/// 与 postgresql+psycopg://）")
+        elif url.split("://", 1)[0] not in PG_SCHEMES or "://" not in url:
+            raise TrackerError(f"不支持的数据库地址：{redact_url(url)}（支持 sqlite:/// 与 postgresql://）")
 
     def engine(self) -> Any:
         """The SQLAlchemy engine (created on first use: heavy import)."""
@@ -226,8 +231,8 @@ class Database:
             from sqlalchemy import create_engine
 
             url = self.url
-            if url.startswith("postgresql://"):
-                url = "postgresql+psycopg://" + url[len("postgresql://"):]
+            if not self.is_sqlite:  # one driver, whichever the URL names
+                url = "postgresql+psycopg2://" + url.split("://", 1)[1]
             if self.is_sqlite:
                 self._engine = create_engine(url, connect_args={"timeout": self.busy_timeout})
             else:
