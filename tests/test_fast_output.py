@@ -3,7 +3,7 @@
 * ``render._box_table`` draws ``render.table``'s tables without rich's renderer; it must draw
   exactly what rich draws, wrapping and narrowing columns included, or leave the table to rich.
 * ``render._plain_lines`` writes message lines without rich when rich would not change them.
-* ``tasks.item_lights`` counts the board's lights without building a view per item.
+* ``tasks.item_lights`` counts the board's lights without building a view per item (on the database).
 * the CLI builds only the sub-app a command line names; the hot commands never import rich's
   console.
 """
@@ -101,25 +101,54 @@ def test_plain_lines_print_what_rich_prints(monkeypatch, text, width) -> None:  
 DAYS = hs.one_of(hs.none(), hs.dates(date(2023, 1, 1), date(2024, 6, 30)).map(date.isoformat))
 
 
-@settings(max_examples=150, deadline=None)
-@given(rows=hs.lists(hs.fixed_dictionaries({
-    "unit": hs.sampled_from(["甲局", "乙局", "丙局"]),
+BOARD_TASKS = hs.lists(hs.fixed_dictionaries({
+    "unit": hs.integers(0, 2), "plan": hs.sampled_from([None, 0, 1]), "parent": hs.integers(-8, 20),
+    "gone": hs.sampled_from([None, None, None, "vanished", "cancelled"]),
     "completion": hs.floats(0, 100),
     "start_date": DAYS, "deadline": DAYS, "targets_deadline": DAYS, "open_target_due": DAYS,
-    "hold_until": DAYS, "hold_state": hs.sampled_from([None, 0, 1, 2]),
-    "done_on": DAYS, "period_start": DAYS, "period_end": DAYS,
-    "created_at": hs.datetimes(datetime(2023, 1, 1), datetime(2023, 12, 31)).map(str),
-}), max_size=30), today=hs.dates(date(2023, 1, 1), date(2024, 12, 31)))
-def test_item_lights_count_as_the_views_do(rows, today) -> None:  # type: ignore[no-untyped-def]
-    from tracker import status as st
-    from tracker.tasks import build_views, item_lights, summarize
+    "hold_until": DAYS, "hold_state": hs.sampled_from([None, 0, 1, 2]), "done_on": DAYS,
+    "created_at": hs.datetimes(datetime(2023, 1, 1), datetime(2023, 12, 31)),
+}), max_size=25)
 
-    rows = [{**r, "id": i + 1, "parent_id": None} for i, r in enumerate(rows)]
-    rules = st.Rules()
-    fast = item_lights(rows, today, rules)
-    slow = summarize(build_views(rows, None, today, rules))
-    assert {u: (s.counts, s.total, round(s.completion, 9)) for u, s in fast.items()} == {
-        u: (s.counts, s.total, round(s.completion, 9)) for u, s in slow.items()}
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(specs=BOARD_TASKS, today=hs.dates(date(2023, 1, 1), date(2024, 12, 31)))
+def test_board_counts_as_the_views_do(world, specs, today) -> None:  # type: ignore[no-untyped-def]
+    """The board's lean path (``store.item_light_rows`` + ``tasks.item_lights``) gives every unit
+    the counts, completion and sub-items that building a view per task gives, on the database."""
+    from tracker import tasks
+
+    ctx = world.context()
+    ctx.today = today
+
+    def fill(c):  # type: ignore[no-untyped-def]
+        c.execute("DELETE FROM task")
+        units = [r["id"] for r in c.query("SELECT id FROM unit ORDER BY id")]
+        if not units:
+            units = [c.insert("unit", name=name, created_at=datetime(2023, 1, 1)) for name in ("甲局", "乙局", "丙局")]
+            for start, end in (("2023-01-01", "2023-12-31"), ("2023-07-01", "2024-06-30")):
+                c.insert("plan", unit_id=units[0], title="计划", period_start=start, period_end=end,
+                         created_at=datetime(2023, 1, 1), updated_at=datetime(2023, 1, 1))
+        plans = [r["id"] for r in c.query("SELECT id FROM plan ORDER BY id")]
+        ids: list[int] = []
+        for i, t in enumerate(specs):
+            ids.append(c.insert(
+                "task", unit_id=units[t["unit"]], plan_id=None if t["plan"] is None else plans[t["plan"]],
+                parent_id=ids[t["parent"]] if 0 <= t["parent"] < i else None, position=i, label="", title=f"任务{i}",
+                text="", created_at=t["created_at"], updated_at=t["created_at"], completion=t["completion"],
+                start_date=t["start_date"], deadline=t["deadline"], targets_deadline=t["targets_deadline"],
+                open_target_due=t["open_target_due"], hold_until=t["hold_until"], hold_state=t["hold_state"],
+                done_on=t["done_on"], vanished_at=t["created_at"] if t["gone"] == "vanished" else None,
+                cancelled_on=t["done_on"] or "2023-06-30" if t["gone"] == "cancelled" else None))
+
+    try:
+        ctx.db.write(fill)
+        board = {s.unit: (s.counts, s.total, round(s.completion, 9), s.subs) for s in tasks.board(ctx)}
+        views = ctx.db.read(lambda c: tasks.summarize(tasks.load_views(c, ctx, light=True)))
+    finally:
+        ctx.db.close()
+    assert {u: b for u, b in board.items() if b[1] or b[3]} == {
+        u: (s.counts, s.total, round(s.completion, 9), s.subs) for u, s in views.items()}
 
 
 def test_board_honours_a_level_to_hold(world) -> None:  # type: ignore[no-untyped-def]

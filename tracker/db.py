@@ -117,6 +117,14 @@ class Connection:
             cols = [d[0] for d in cur.description]
             return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
+    def rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        """The result as plain tuples, for the few queries of thousands of rows (no dict each)."""
+        if self.is_sqlite:
+            return self._raw.execute(sql, params).fetchall()
+        with self._pg.cursor() as cur:
+            cur.execute(_pg_sql(sql), params)
+            return [] if cur.description is None else cur.fetchall()  # type: ignore[no-any-return]
+
     def one(self, sql: str, **params: Any) -> dict[str, Any] | None:
         rows = self.query(sql, **params)
         return rows[0] if rows else None

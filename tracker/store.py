@@ -91,9 +91,9 @@ def units(c: Connection) -> list[dict[str, Any]]:
     )
 
 
-def unit_names(c: Connection) -> list[str]:
-    """Every unit's name, in the order units are listed."""
-    return [str(r["name"]) for r in c.query("SELECT name FROM unit ORDER BY id")]
+def unit_names(c: Connection) -> dict[int, str]:
+    """Every unit's name by id, in the order units are listed."""
+    return {int(unit_id): str(name) for unit_id, name in c.rows("SELECT id, name FROM unit ORDER BY id")}
 
 
 def insert_unit(c: Connection, name: str, created_at: Any, contact: str | None = None) -> int:
@@ -177,25 +177,31 @@ _UNDER_CURRENT = ("EXISTS (SELECT 1 FROM task q WHERE q.id = k.parent_id AND q.v
                   "AND q.cancelled_on IS NULL)")
 
 
-def item_rollups(c: Connection) -> list[dict[str, Any]]:
-    """The stored rollups and dates of every top-level item as ``tracker.counting`` counts them:
-    current tasks without a current parent (what the board needs of each)."""
-    return c.query(
-        "SELECT k.id, k.parent_id, k.start_date, k.deadline, k.done_on, k.completion, k.open_target_due, "
-        "k.targets_deadline, k.hold_until, k.hold_state, k.created_at, u.name AS unit, p.period_start, p.period_end "
-        f"FROM {TASK_FROM} WHERE k.vanished_at IS NULL AND k.cancelled_on IS NULL "
-        f"AND (k.parent_id IS NULL OR NOT {_UNDER_CURRENT})"
+def item_light_rows(c: Connection) -> list[tuple[Any, ...]]:
+    """The stored rollups and dates of every top-level item as ``tracker.counting`` counts them
+    (current tasks without a current parent), as tuples (unit_id, completion, start, created_at,
+    deadline, done_on, open_target_due, hold_until, hold_state) for ``tasks.item_lights``.
+
+    The start and deadline fall back here as ``tasks.task_span`` does (own date, the targets'
+    latest deadline, the plan's period), all but the start's last resort, the day the task was
+    created: the board reads 5,000 rows and each column it need not convert counts.
+    """
+    return c.rows(
+        "SELECT k.unit_id, k.completion, COALESCE(k.start_date, p.period_start), k.created_at, "
+        "COALESCE(k.deadline, k.targets_deadline, p.period_end), k.done_on, k.open_target_due, k.hold_until, "
+        "k.hold_state FROM task k LEFT JOIN plan p ON p.id = k.plan_id "
+        f"WHERE k.vanished_at IS NULL AND k.cancelled_on IS NULL AND (k.parent_id IS NULL OR NOT {_UNDER_CURRENT})"
     )
 
 
-def sub_item_counts(c: Connection) -> dict[str, int]:
-    """Per unit, its current sub-items (counted under their items, not beside them)."""
-    rows = c.query(
-        "SELECT u.name AS unit, count(*) AS n FROM task k JOIN unit u ON u.id = k.unit_id "
-        f"WHERE k.vanished_at IS NULL AND k.cancelled_on IS NULL AND k.parent_id IS NOT NULL AND {_UNDER_CURRENT} "
-        "GROUP BY u.name"
+def sub_item_counts(c: Connection) -> dict[int, int]:
+    """Per unit id, its current sub-items (counted under their items, not beside them)."""
+    rows = c.rows(
+        "SELECT k.unit_id, count(*) FROM task k JOIN task q ON q.id = k.parent_id "
+        "WHERE k.vanished_at IS NULL AND k.cancelled_on IS NULL AND q.vanished_at IS NULL AND q.cancelled_on IS NULL "
+        "GROUP BY k.unit_id"
     )
-    return {str(r["unit"]): int(r["n"]) for r in rows}
+    return {int(unit_id): int(n) for unit_id, n in rows}
 
 
 def task(c: Connection, task_id: int) -> dict[str, Any] | None:
