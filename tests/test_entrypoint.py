@@ -64,3 +64,15 @@ def test_task_list_on_sqlite_does_not_load_the_orm(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60,
                        env={**os.environ, "TRACKER_DB": db})
     assert "LOADED []" in r.stdout, r.stdout + r.stderr
+
+
+def test_commands_run_with_the_garbage_collector_on_and_the_loaded_modules_frozen(tmp_path):
+    """The console script pauses the collector only while the CLI loads (tracker.entry)."""
+    code = ("import atexit, gc, sys\n"
+            "atexit.register(lambda: print(gc.isenabled(), gc.get_freeze_count() > 10000))\n"
+            "sys.argv = ['tracker', '--version']\n"
+            "from tracker.entry import main\n"
+            "main()\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-2:] == ["tracker 0.1.0", "True True"]
