@@ -59,7 +59,7 @@ def counts(db: Database) -> dict[str, int]:
     return out
 
 
-@pytest.mark.parametrize("start", ["0001", "0002", "0003"])
+@pytest.mark.parametrize("start", ["0001", "0002", "0003", "0006"])
 def test_previous_revision_with_data_to_head(empty_db_url, tmp_path, start):
     db = Database(empty_db_url)
     run_upgrade(db, start)
@@ -149,4 +149,55 @@ def test_sheets_revision_from_0003_with_data_and_back(empty_db_url):
     names = table_names(db)
     assert not ({"task_unit", "form_export", "form_submission"} & names)
     assert counts(db) == {"unit": 3, "plan": 1, "task": 10, "target": 10, "progress_update": 10}
+    db.close()
+
+
+def progress_indexes(db: Database) -> dict[str, list[str]]:
+    """The progress log's indexes and their columns, on either database."""
+    if db.is_sqlite:
+        names = [r["name"] for r in db.conn.query(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'progress_update' AND sql IS NOT NULL")]
+        return {n: [r["name"] for r in db.conn.query(f"PRAGMA index_info('{n}')")] for n in names}
+    rows = db.conn.query(
+        "SELECT i.relname AS name, a.attname AS col FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+        "JOIN pg_class t ON t.oid = x.indrelid JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(x.indkey) "
+        "WHERE t.relname = 'progress_update' AND NOT x.indisprimary ORDER BY i.relname, array_position(x.indkey, a.attnum)")
+    db.conn.end_read()
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        out.setdefault(r["name"], []).append(r["col"])
+    return out
+
+
+def test_log_indexes_revision_from_0006_with_data_and_back(empty_db_url):
+    """0007 puts the log's target index in replay order and adds (action, happened_on); the rows
+    stay, and the per-target look-up reads the new index."""
+    from alembic import command
+
+    from tracker.migrations import alembic_config
+
+    db = Database(empty_db_url)
+    run_upgrade(db, "0006")
+    fill_first_revision(db)
+    assert progress_indexes(db)["ix_progress_target"] == ["target_id"]
+    run_upgrade(db, "0007")
+    indexes = progress_indexes(db)
+    assert "ix_progress_target" not in indexes
+    assert indexes["ix_progress_target_order"] == ["target_id", "happened_on", "recorded_at", "id"]
+    assert indexes["ix_progress_action_happened"] == ["action", "happened_on"]
+    assert counts(db)["progress_update"] == 10
+    if db.is_sqlite:  # the value-at-a-day look-up walks the new index, with no sort of its own
+        plan = " ".join(str(r["detail"]) for r in db.conn.query(
+            "EXPLAIN QUERY PLAN SELECT pu.value FROM progress_update pu WHERE pu.target_id = 3 "
+            "AND pu.value IS NOT NULL AND coalesce(pu.happened_on, pu.happened_on) <= '2023-09-01' "
+            "ORDER BY pu.happened_on DESC, pu.recorded_at DESC, pu.id DESC LIMIT 1"))
+        assert "ix_progress_target_order" in plan and "TEMP B-TREE" not in plan
+    cfg = alembic_config(db.url)
+    with db.engine().begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "0006")
+    assert db.current_revision() == "0006"
+    assert progress_indexes(db)["ix_progress_target"] == ["target_id"]
+    assert "ix_progress_action_happened" not in progress_indexes(db)
+    assert counts(db)["progress_update"] == 10
     db.close()

@@ -122,7 +122,8 @@ class ProgressUpdate(SQLModel, table=True):
     __table_args__ = (
         Index("ix_progress_task_recorded", "task_id", "recorded_at"),
         Index("ix_progress_happened", "happened_on"),
-        Index("ix_progress_target", "target_id"),
+        Index("ix_progress_target_order", "target_id", "happened_on", "recorded_at", "id"),  # replay order
+        Index("ix_progress_action_happened", "action", "happened_on"),
         Index("ix_progress_retracts", "retracts_id"),
         Index("ix_progress_undoes", "undoes_id"),
     )
