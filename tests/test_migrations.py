@@ -170,8 +170,8 @@ def progress_indexes(db: Database) -> dict[str, list[str]]:
 
 
 def test_log_indexes_revision_from_0006_with_data_and_back(empty_db_url):
-    """0007 puts the log's target index in replay order and adds (action, happened_on); the rows
-    stay, and the per-target look-up reads the new index."""
+    """0007 puts the log's target index in replay order and adds a partial index of the rows that
+    are not updates; the rows stay, and the look-ups read the index meant for them."""
     from alembic import command
 
     from tracker.migrations import alembic_config
@@ -184,7 +184,7 @@ def test_log_indexes_revision_from_0006_with_data_and_back(empty_db_url):
     indexes = progress_indexes(db)
     assert "ix_progress_target" not in indexes
     assert indexes["ix_progress_target_order"] == ["target_id", "happened_on", "recorded_at", "id"]
-    assert indexes["ix_progress_action_happened"] == ["action", "happened_on"]
+    assert indexes["ix_progress_not_update"] == ["happened_on"]
     assert counts(db)["progress_update"] == 10
     if db.is_sqlite:  # the value-at-a-day look-up walks the new index, with no sort of its own
         plan = " ".join(str(r["detail"]) for r in db.conn.query(
@@ -192,12 +192,29 @@ def test_log_indexes_revision_from_0006_with_data_and_back(empty_db_url):
             "AND pu.value IS NOT NULL AND coalesce(pu.happened_on, pu.happened_on) <= '2023-09-01' "
             "ORDER BY pu.happened_on DESC, pu.recorded_at DESC, pu.id DESC LIMIT 1"))
         assert "ix_progress_target_order" in plan and "TEMP B-TREE" not in plan
+        from tracker import store
+
+        def plan_of(fn, *args):  # type: ignore[no-untyped-def]
+            seen: list[str] = []
+            db.conn._raw.set_trace_callback(seen.append)
+            try:
+                fn(db.conn, *args)
+            finally:
+                db.conn._raw.set_trace_callback(None)
+            return " ".join(str(r["detail"]) for sql in seen for r in db.conn.query("EXPLAIN QUERY PLAN " + sql))
+
+        # the edits and done/reopen rows after a day: the partial index of the rows not updates;
+        # a task's own updates (填报 import): still the task index, not the partial one
+        assert "ix_progress_not_update" in plan_of(store.report_edits_after, "2023-07-01")
+        assert "ix_progress_not_update" in plan_of(store.report_done_at, "2023-07-01")
+        notes = plan_of(store.latest_notes_of, [1, 2, 3])
+        assert "ix_progress_not_update" not in notes and "ix_progress_task_recorded" in notes
     cfg = alembic_config(db.url)
     with db.engine().begin() as connection:
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, "0006")
     assert db.current_revision() == "0006"
     assert progress_indexes(db)["ix_progress_target"] == ["target_id"]
-    assert "ix_progress_action_happened" not in progress_indexes(db)
+    assert "ix_progress_not_update" not in progress_indexes(db)
     assert counts(db)["progress_update"] == 10
     db.close()

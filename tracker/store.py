@@ -519,7 +519,10 @@ def report_log(c: Connection, until: str, unit_id: int | None = None) -> list[di
 # few retracted ids are gathered once, where NOT EXISTS probes the index for every row.)
 _EFFECTIVE = ("pu.action IN ('update', 'done', 'reopen') "
               "AND pu.id NOT IN (SELECT r.retracts_id FROM progress_update r WHERE r.retracts_id IS NOT NULL)")
-_DONE_OR_REOPEN = " AND q.action IN ('done', 'reopen')"
+# Said in so many words, this lets both databases read the partial index of the few rows that are
+# not updates (ix_progress_not_update, migration 0007) instead of every update after a day.
+_NOT_UPDATE = "action <> 'update'"
+_DONE_OR_REOPEN = f" AND q.action IN ('done', 'reopen') AND q.{_NOT_UPDATE}"
 # "Up to the day", written so that neither database reads it along the happened_on index: it
 # holds for nearly every row, and the task or target index finds the few rows of one entity.
 _UPTO = "coalesce(pu.happened_on, pu.happened_on) <= :day"
@@ -614,7 +617,7 @@ def report_edits_after(c: Connection, day: str, unit_id: int | None = None) -> l
     join = " JOIN task k ON k.id = pu.task_id AND k.unit_id = :unit_id" if unit_id is not None else ""
     return c.query(
         f"SELECT pu.id, pu.task_id, pu.note, pu.happened_on, pu.recorded_at FROM progress_update pu{join} "
-        "WHERE pu.action = 'edit' AND pu.happened_on > :day AND pu.id NOT IN "
+        f"WHERE pu.action = 'edit' AND pu.{_NOT_UPDATE} AND pu.happened_on > :day AND pu.id NOT IN "
         "(SELECT r.retracts_id FROM progress_update r WHERE r.retracts_id IS NOT NULL) "
         "ORDER BY pu.happened_on, pu.recorded_at, pu.id", day=day, unit_id=unit_id,
     )
