@@ -672,7 +672,7 @@ def enqueue(ctx: Context, job: str, period: str, channel: str, bodies: list[str]
     for _ in range(10):
         heads = ctx.db.read(lambda c: store.outbox_heads(c, job, period, channel))
         numbers = [1 if h == period else int(h.rsplit("#", 1)[1]) for h in heads
-                   if h == period or h.rsplit("#", 1)[-1].isdigit()]
+                   if h == period or h.rsplit("#", 1)[-1].isdecimal()]
         head = period if not numbers else f"{period}#{max(numbers) + 1}"
         if ctx.db.write(lambda c, head=head: write(c, head)):  # type: ignore[misc]
             return head, True

@@ -133,7 +133,7 @@ def targets_from_json(path: Path) -> tuple[list[Any], int | None]:
         out = [PlanTarget(spec(t), context=str(t.get("context") or "")) for t in data["targets"]]
     else:
         raise InputError(f"计划 JSON 中没有 units 或 targets：{path.name}")
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int | str) or not str(year).isdigit()
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int | str) or not str(year).isdecimal()
                              or not 1990 <= int(year) <= 2100):
         raise InputError(f"计划 JSON 中的年份无效：{year}")
     return out, (int(year) if year else None)

@@ -89,7 +89,7 @@ def job_name(name: str, cron: str, workdays_only: bool = False) -> str:
         when = "、".join(DAY_ZH[d] for d in days)
     if dom != "*" or month != "*":
         when = f"{'每月' if month == '*' else month + '月'}{dom + '日' if dom != '*' else ''} {when}".strip()
-    at = f"{int(hour):02d}:{int(minute):02d}" if hour.isdigit() and minute.isdigit() else f"{hour}时{minute}分"
+    at = f"{int(hour):02d}:{int(minute):02d}" if hour.isdecimal() and minute.isdecimal() else f"{hour}时{minute}分"
     extra = "，仅工作日" if workdays_only else ""
     return f"{title}（{when} {at}{extra}）"
 
@@ -101,11 +101,11 @@ def _dow_names(field_text: str) -> str:
     for item in field_text.lower().split(","):
         base, _, step = item.partition("/")
         lo, dash, hi = base.partition("-")
-        if lo.isdigit() and (not dash or hi.isdigit()):
+        if lo.isdecimal() and (not dash or hi.isdecimal()):
             a, b = int(lo), int(hi) if dash else int(lo)
             if not (0 <= a <= 7 and 0 <= b <= 7) or a > b:
                 raise ValueError(f"星期字段无效：{item}")
-            stride = int(step) if step.isdigit() and int(step) > 0 else 1
+            stride = int(step) if step.isdecimal() and int(step) > 0 else 1
             out += [CRON_DAYS[d] for d in range(a, b + 1, stride if dash else 1)]
         else:
             out.append(item)

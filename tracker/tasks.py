@@ -536,7 +536,7 @@ def parse_number(text: str, what: str) -> float:
 
 def parse_id(text: str, what: str = "任务编号") -> int:
     s = str(text).strip().lstrip("#")
-    if not s.isdigit():
+    if not s.isdecimal():
         raise InputError(f"{what}应为正整数：{text!r}")
     return int(s)
 

@@ -84,7 +84,7 @@ def _stream_width(stream: Any) -> int | None:
     if tty and env.get("TERM", "").lower() in ("dumb", "unknown"):
         return None
     cols = env.get("COLUMNS")
-    if cols is not None and cols.isdigit():
+    if cols is not None and cols.isdecimal():
         return int(cols)
     for fd in (0, 1, 2):  # as rich: the first standard stream that is a terminal
         try:
@@ -702,7 +702,7 @@ def report_console(file: Any = None) -> Console:
     width: int | None = None
     if not tty:  # files and pipes: 120 columns, or COLUMNS when set (never cut: see report_terminal)
         cols = os.environ.get("COLUMNS", "") if file is None else ""
-        width = int(cols) if cols.isdigit() and int(cols) >= 40 else REPORT_WIDTH
+        width = int(cols) if cols.isdecimal() and int(cols) >= 40 else REPORT_WIDTH
     return Console(file=target, width=width, color_system="auto" if color else None,
                    force_terminal=tty, highlight=False, soft_wrap=False, emoji=False)
 

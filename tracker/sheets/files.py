@@ -208,7 +208,7 @@ def quick_values(ws: Any) -> tuple[list[list[Any]], list[tuple[int, int, int, in
                         merged.append((int(r1), int(c1), int(r2), int(c2)))  # type: ignore[arg-type]
                     continue
                 r = el.get("r")
-                row_no = int(r) if r is not None and r.isdigit() else _row_number(r, row_no)
+                row_no = int(r) if r is not None and r.isdecimal() else _row_number(r, row_no)
                 if cut or (max_row is not None and row_no > max_row):
                     cut = True  # openpyxl stops at the sheet's stated size (the merges come after)
                     el.clear()

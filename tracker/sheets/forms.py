@@ -1010,14 +1010,14 @@ def _row_key(key: Any, task_cell: Any, target_cell: Any) -> tuple[int | None, in
     Without 行标识 (the hidden column deleted) a target is known by its 指标序号, resolved
     against the database and returned negative."""
     t, g = _text(task_cell).lstrip("#"), _text(target_cell)
-    if not t.isdigit():
+    if not t.isdecimal():
         return None, None
     if not g:
         return int(t), None
     k = _text(key)
-    if k.isdigit():
+    if k.isdecimal():
         return int(t), int(k)
-    if g.isdigit():
+    if g.isdecimal():
         return int(t), -int(g)
     return None, None
 
