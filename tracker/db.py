@@ -84,6 +84,14 @@ def _pg_connect(url: str, timeout: float) -> Any:
     return conn
 
 
+def _dicts(cur: Any) -> list[dict[str, Any]]:
+    """A cursor's rows as dicts by column name (none for a statement that returns no rows)."""
+    if cur.description is None:
+        return []
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
 class Connection:
     """One open connection; ``query``/``one``/``scalar``/``execute`` take SQL with :name params."""
 
@@ -106,17 +114,10 @@ class Connection:
     # -- reading -------------------------------------------------------------------------
     def query(self, sql: str, **params: Any) -> list[dict[str, Any]]:
         if self.is_sqlite:
-            cur = self._raw.execute(sql, params)
-            if cur.description is None:
-                return []
-            cols = [d[0] for d in cur.description]
-            return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+            return _dicts(self._raw.execute(sql, params))
         with self._pg.cursor() as cur:
             cur.execute(_pg_sql(sql), params)
-            if cur.description is None:
-                return []
-            cols = [d[0] for d in cur.description]
-            return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+            return _dicts(cur)
 
     def rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
         """The result as plain tuples, for the few queries of thousands of rows (no dict each)."""
@@ -263,13 +264,10 @@ class Database:
         if self._engine is None:
             from sqlalchemy import create_engine
 
-            url = self.url
-            if not self.is_sqlite:  # one driver, whichever the URL names
-                url = "postgresql+psycopg2://" + url.split("://", 1)[1]
             if self.is_sqlite:
-                self._engine = create_engine(url, connect_args={"timeout": self.busy_timeout})
-            else:
-                self._engine = create_engine(url, pool_pre_ping=True)
+                self._engine = create_engine(self.url, connect_args={"timeout": self.busy_timeout})
+            else:  # one driver, whichever the URL names
+                self._engine = create_engine("postgresql+psycopg2://" + self.url.split("://", 1)[1], pool_pre_ping=True)
         return self._engine
 
     @property
