@@ -197,8 +197,8 @@ def item_light_rows(c: Connection) -> list[tuple[Any, ...]]:
 def sub_item_counts(c: Connection) -> dict[int, int]:
     """Per unit id, its current sub-items (counted under their items, not beside them)."""
     rows = c.rows(
-        "SELECT k.unit_id, count(*) FROM task k JOIN task q ON q.id = k.parent_id "
-        "WHERE k.vanished_at IS NULL AND k.cancelled_on IS NULL AND q.vanished_at IS NULL AND q.cancelled_on IS NULL "
+        "SELECT k.unit_id, count(*) FROM task k "
+        f"WHERE k.vanished_at IS NULL AND k.cancelled_on IS NULL AND k.parent_id IS NOT NULL AND {_UNDER_CURRENT} "
         "GROUP BY k.unit_id"
     )
     return {int(unit_id): int(n) for unit_id, n in rows}
@@ -339,8 +339,6 @@ def targets_of(c: Connection, task_id: int, lock: bool = False) -> list[dict[str
                    + (c.for_update if lock else ""), id=task_id)
 
 
-
-
 def set_target_derived(c: Connection, target_id: int, **values: Any) -> None:
     """current_value and the values its rule derives from the log (periods_met … held)."""
     update_target(c, target_id, **values)
@@ -400,8 +398,6 @@ def last_undoable(c: Connection, author: str) -> dict[str, Any] | None:
 
 def progress_entry(c: Connection, entry_id: int) -> dict[str, Any] | None:
     return c.one(f"SELECT {PROGRESS_COLUMNS} FROM progress_update pu WHERE pu.id = :id", id=entry_id)
-
-
 
 
 def cancelled_counts(c: Connection) -> dict[str, int]:
@@ -774,8 +770,6 @@ def unit_ids_by_name(c: Connection, names: list[str]) -> dict[str, int]:
     marks, in_params = _in(names, "n")
     rows = c.query(f"SELECT id, name FROM unit WHERE name IN ({marks})", **in_params)
     return {r["name"]: int(r["id"]) for r in rows}
-
-
 
 
 def set_assisting_units(c: Connection, task_id: int, unit_ids: list[int]) -> bool:
