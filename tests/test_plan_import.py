@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import sqlite3
@@ -205,9 +204,8 @@ def test_import_killed_midway_leaves_database_unchanged(sqlite_world):
 @pytest.mark.postgres
 def test_import_killed_midway_on_postgres(pg_server, isolated, monkeypatch):
     """The same on PostgreSQL: the server rolls back the killed importer's transaction."""
-    import psycopg2
-
     from tests.conftest import fresh_pg_url
+    from tracker.db import Database
 
     url = fresh_pg_url(pg_server)
     monkeypatch.setenv("TRACKER_DB", url)
@@ -216,19 +214,14 @@ def test_import_killed_midway_on_postgres(pg_server, isolated, monkeypatch):
     small = isolated / "small.txt"
     small.write_text(COMPILATION, encoding="utf-8")
     assert subprocess.run([exe, "plan", "import", str(small)], env=env, capture_output=True).returncode == 0
-    def query_one(conn, sql):  # type: ignore[no-untyped-def]
-        with conn.cursor() as cur:
-            cur.execute(sql)
-            return cur.fetchone()[0]
 
     def snapshot():
-        conn = psycopg2.connect(url)
+        db = Database(url)
         try:
-            conn.autocommit = True
-            return tuple(query_one(conn, f"SELECT count(*) FROM {t}")
+            return tuple(int(db.conn.scalar(f"SELECT count(*) FROM {t}"))
                          for t in ("unit", "plan", "task", "target", "progress_update"))
         finally:
-            conn.close()
+            db.close()
 
     before = snapshot()
     big = isolated / "big.txt"
@@ -237,20 +230,22 @@ def test_import_killed_midway_on_postgres(pg_server, isolated, monkeypatch):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     killed_inside = False
     deadline = time.time() + 60
-    watch = psycopg2.connect(url)
-    watch.autocommit = True
-    with contextlib.closing(watch):
+    watch = Database(url)
+    try:
         while time.time() < deadline and proc.poll() is None:
             # Kill once the importer's transaction has written rows (it holds a row lock on task).
-            busy = query_one(watch,
+            busy = watch.conn.scalar(
                 "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
                 "WHERE c.relname = 'task' AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()"
             )
+            watch.conn.end_read()
             if busy:
                 os.kill(proc.pid, signal.SIGKILL)
                 killed_inside = True
                 break
             time.sleep(0.01)
+    finally:
+        watch.close()
     proc.wait(timeout=30)
     if not killed_inside:
         pytest.fail("the import finished before it could be killed; make the file larger")
