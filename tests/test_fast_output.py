@@ -115,8 +115,9 @@ BOARD_TASKS = hs.lists(hs.fixed_dictionaries({
 @given(specs=BOARD_TASKS, today=hs.dates(date(2023, 1, 1), date(2024, 12, 31)))
 def test_board_counts_as_the_views_do(world, specs, today) -> None:  # type: ignore[no-untyped-def]
     """The board's lean path (``store.item_light_rows`` + ``tasks.item_lights``) gives every unit
-    the counts, completion and sub-items that building a view per task gives, on the database."""
-    from tracker import tasks
+    the counts, completion and sub-items that building a view per task gives, on the database;
+    asked again, the board kept of them."""
+    from tracker import store, tasks
 
     ctx = world.context()
     ctx.today = today
@@ -143,8 +144,12 @@ def test_board_counts_as_the_views_do(world, specs, today) -> None:  # type: ign
 
     try:
         ctx.db.write(fill)
-        board = {s.unit: (s.counts, s.total, round(s.completion, 9), s.subs) for s in tasks.board(ctx)}
+        counted = tasks.board(ctx)
+        board = {s.unit: (s.counts, s.total, round(s.completion, 9), s.subs) for s in counted}
         views = ctx.db.read(lambda c: tasks.summarize(tasks.load_views(c, ctx, light=True)))
+        assert tasks.board(ctx) == counted  # the kept board (SQLite), read back as it was counted
+        if world.is_sqlite:
+            assert ctx.db.read(lambda c: store.board_version(c, today.isoformat(), repr(ctx.rules)))[1]
     finally:
         ctx.db.close()
     assert {u: b for u, b in board.items() if b[1] or b[3]} == {

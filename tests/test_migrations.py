@@ -32,6 +32,11 @@ def test_empty_database_to_head(empty_db_url):
     assert db.ensure_schema() is None  # nothing to copy aside in an empty database
     assert db.current_revision() == HEAD
     assert TABLES <= table_names(db)
+    if db.is_sqlite:  # the board's version counts every change (0008); a rebuilt table would lose them
+        from tracker.store import BOARD_TRIGGERS
+
+        assert sorted(BOARD_TRIGGERS) == [r["name"] for r in db.conn.query(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]
     db.close()
 
 
@@ -59,7 +64,7 @@ def counts(db: Database) -> dict[str, int]:
     return out
 
 
-@pytest.mark.parametrize("start", ["0001", "0002", "0003", "0006"])
+@pytest.mark.parametrize("start", ["0001", "0002", "0003", "0006", "0007"])
 def test_previous_revision_with_data_to_head(empty_db_url, tmp_path, start):
     db = Database(empty_db_url)
     run_upgrade(db, start)
@@ -217,4 +222,47 @@ def test_log_indexes_revision_from_0006_with_data_and_back(empty_db_url):
     assert progress_indexes(db)["ix_progress_target"] == ["target_id"]
     assert "ix_progress_not_update" not in progress_indexes(db)
     assert counts(db)["progress_update"] == 10
+    db.close()
+
+
+def test_board_cache_revision_from_0007_with_data_and_back(empty_db_url):
+    """0008 adds the board's stamp row and kept rows; on SQLite its triggers count each change to
+    task, plan and unit, also of rows written before it."""
+    from alembic import command
+
+    from tracker import store
+    from tracker.migrations import alembic_config
+
+    db = Database(empty_db_url)
+    run_upgrade(db, "0007")
+    fill_first_revision(db)
+    run_upgrade(db, "0008")
+    c = db.conn
+    assert c.query("SELECT * FROM board_stamp") == [
+        {"id": 1, "data_version": 0, "board_version": None, "board_day": None, "board_rules": None}]
+    assert c.scalar("SELECT count(*) FROM board_cache") == 0
+    with c.transaction():
+        c.execute("UPDATE task SET title = title || '（改）' WHERE id <= 3")
+        c.execute("DELETE FROM progress_update WHERE task_id = 10")
+        c.execute("DELETE FROM target WHERE task_id = 10")
+        c.execute("DELETE FROM task WHERE id = 10")
+        c.execute("UPDATE plan SET title = '新计划'")
+        c.execute("INSERT INTO unit (name, created_at) VALUES ('新单位', '2023-07-01 09:00:00')")
+    version = c.scalar("SELECT data_version FROM board_stamp")
+    c.end_read()
+    if db.is_sqlite:
+        assert version == 3 + 1 + 1 + 1  # a row each
+        assert store.board_version(c, "2023-10-09", "r") == (6, False)
+    else:  # no triggers on PostgreSQL: the board is counted each time
+        assert version == 0
+        assert store.board_version(c, "2023-10-09", "r") is None
+    cfg = alembic_config(db.url)
+    with db.engine().begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "0007")
+    assert db.current_revision() == "0007"
+    assert not {"board_stamp", "board_cache"} & table_names(db)
+    if db.is_sqlite:
+        assert db.conn.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'") == 0
+    assert counts(db) == {"unit": 4, "plan": 1, "task": 9, "target": 9, "progress_update": 9}
     db.close()

@@ -303,6 +303,23 @@ class Database:
                 time.sleep(min(2.0, 0.05 * (2**attempt)) * (0.5 + random.random()))
         raise AssertionError("unreachable")
 
+    def write_if_free(self, fn: Callable[[Connection], Any]) -> bool:
+        """Run fn in one write transaction now or not at all: SQLite only, for writes a reading
+        command may skip (the kept board). False when another writer holds the lock or the file
+        cannot be written (read-only, disk full); nothing is waited for and nothing raised."""
+        if not self.is_sqlite:
+            return False
+        raw = self.conn._raw
+        raw.execute("PRAGMA busy_timeout = 0")
+        try:
+            with self.conn.transaction() as c:
+                fn(c)
+            return True
+        except sqlite3.Error:
+            return False
+        finally:
+            raw.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+
     @contextlib.contextmanager
     def many_writes(self, pages: int = 20_000) -> Iterator[None]:
         """Many write transactions in a row (a batch of forms), each still committed on its own.

@@ -233,3 +233,31 @@ class FormSubmission(SQLModel, table=True):
     rows: int
     logged: int
     imported_at: datetime
+
+
+class BoardStamp(SQLModel, table=True):
+    """One row: the version of the board's tables (bumped by triggers on SQLite) and what the kept
+    board was computed from (``tasks.board``)."""
+
+    __tablename__ = "board_stamp"
+    id: int | None = Field(default=None, primary_key=True)
+    data_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    board_version: int | None = None
+    board_day: str | None = None
+    board_rules: str | None = None
+
+
+class BoardCache(SQLModel, table=True):
+    """The kept board, a row per unit in the board's order."""
+
+    __tablename__ = "board_cache"
+    position: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    unit: str
+    green: int
+    yellow: int
+    red: int
+    done: int
+    total: int
+    completion: float
+    subs: int
+    cancelled: int

@@ -495,28 +495,59 @@ def item_lights(rows: list[tuple[Any, ...]], today: date, rules: st.Rules,
 
 
 def board(ctx: Context) -> list[UnitSummary]:
-    def run(c: Connection) -> list[UnitSummary]:
-        names = store.unit_names(c)
-        rows = store.item_light_rows(c)
-        subs: dict[int, int] | None = None
-        if all(r[1] is not None for r in rows):  # completion: rolled up into the item
-            # the items alone (their sub-items are rolled up into them), sub-items counted in SQL
-            sums = item_lights(rows, ctx.today, ctx.rules, names)
-            subs = store.sub_item_counts(c)
-        else:  # rows migrated from before the rollup columns: compute them live
-            sums = summarize(load_views(c, ctx, light=True))
-        out = []
-        for unit_id, name in names.items():
-            s = sums.get(name) or UnitSummary(name, {k: 0 for k in st.STATUSES}, 0, 0.0)
-            if subs is not None:  # a unit's sub-items, also those under another unit's item
-                s.subs = subs.get(unit_id, 0)
-            out.append(s)
-        cancelled = store.cancelled_counts(c)
-        for s in out:
-            s.cancelled = cancelled.get(s.unit, 0)
-        return out
+    """Per unit, its lights, items, sub-items, completion and cancelled tasks, in unit order.
 
-    return ctx.db.read(run)
+    On SQLite the board of a day is kept in the database with the version of the tables it was
+    counted from (revision 0008: triggers count every change to task, plan and unit), and read
+    back while the version, the day and the rules are the same: a board asked for again before
+    anything changed reads 40 rows instead of working through every item. The version is read
+    before the items, so a board counted while another process writes is never kept under a
+    version older than what it read.
+    """
+    day, rules = ctx.today.isoformat(), repr(ctx.rules)
+
+    def run(c: Connection) -> tuple[list[UnitSummary], int | None]:
+        stamp = store.board_version(c, day, rules)
+        if stamp is not None and stamp[1]:
+            kept = store.kept_board(c, stamp[0], day, rules)
+            if kept:
+                return [UnitSummary(unit, dict(zip(st.STATUSES, lights, strict=True)), total, completion, subs,
+                                    cancelled)
+                        for unit, *lights, total, completion, subs, cancelled in kept], None
+        out, from_rollups = count_board(c, ctx)
+        # kept only when counted from the rollups stored on the tasks, which the version covers
+        return out, stamp[0] if stamp is not None and from_rollups else None
+
+    out, version = ctx.db.read(run)
+    if version is not None:
+        rows = [(s.unit, *(s.counts[k] for k in st.STATUSES), s.total, s.completion, s.subs, s.cancelled)
+                for s in out]
+        ctx.db.write_if_free(lambda c: store.keep_board(c, version, day, rules, rows))
+    return out
+
+
+def count_board(c: Connection, ctx: Context) -> tuple[list[UnitSummary], bool]:
+    """The board counted from the items (``board`` without the kept copy), and whether it was
+    counted from the rollups stored on them."""
+    names = store.unit_names(c)
+    rows = store.item_light_rows(c)
+    subs: dict[int, int] | None = None
+    if all(r[1] is not None for r in rows):  # completion: rolled up into the item
+        # the items alone (their sub-items are rolled up into them), sub-items counted in SQL
+        sums = item_lights(rows, ctx.today, ctx.rules, names)
+        subs = store.sub_item_counts(c)
+    else:  # rows migrated from before the rollup columns: compute them live
+        sums = summarize(load_views(c, ctx, light=True))
+    out = []
+    for unit_id, name in names.items():
+        s = sums.get(name) or UnitSummary(name, {k: 0 for k in st.STATUSES}, 0, 0.0)
+        if subs is not None:  # a unit's sub-items, also those under another unit's item
+            s.subs = subs.get(unit_id, 0)
+        out.append(s)
+    cancelled = store.cancelled_counts(c)
+    for s in out:
+        s.cancelled = cancelled.get(s.unit, 0)
+    return out, subs is not None
 
 
 # -- numbers from the command line ---------------------------------------------------------------
