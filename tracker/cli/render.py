@@ -376,6 +376,9 @@ def _box_table(title: str | None, columns: list[str], rows: list[list[Any]], str
         return False
 
     def wrap(text: str, w: int) -> list[str]:
+        n = cell_len(text)
+        if n <= w:  # fits: divide_line would not break it (most cells)
+            return [text + " " * (w - n)]
         out_lines = []
         offsets = divide_line(text, w, fold=True)
         for a, b in zip([0, *offsets], [*offsets, len(text)], strict=True):
