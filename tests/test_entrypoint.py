@@ -76,3 +76,48 @@ def test_commands_run_with_the_garbage_collector_on_and_the_loaded_modules_froze
     r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines()[-2:] == ["tracker 0.1.0", "True True"]
+
+
+def leave_in_child(tmp_path: Path, before: str) -> subprocess.CompletedProcess[str]:
+    code = ("import sys\nfrom tracker.entry import leave\n" + before +
+            "sys.stdout.write('unflushed')\nleave(3)\nprint(' returned')\n")
+    return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+
+
+def test_leave_ends_the_process_with_its_output_and_code(tmp_path):
+    r = leave_in_child(tmp_path, "")
+    assert (r.returncode, r.stdout) == (3, "unflushed")
+
+
+@pytest.mark.parametrize("before", [
+    "import atexit; atexit.register(lambda: print(' at exit'))\n",
+    "import threading, time; threading.Thread(target=time.sleep, args=(0.2,)).start()\n",
+    f"from tracker.db import Database; Database('sqlite:///{'{}'}').conn\n",
+    "import sqlalchemy\n",
+])
+def test_leave_returns_when_the_interpreter_still_has_work(tmp_path, before):
+    """Exit handlers, other threads, open connections and SQLAlchemy's pools get Python's own exit."""
+    r = leave_in_child(tmp_path, before.replace("{}", str(tmp_path / "t.db")))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("unflushed returned")
+
+
+def test_a_command_leaves_its_writes_in_the_database_file(tmp_path):
+    """The update is in the database file itself, not only in its write-ahead log: the connection
+    was closed (copying the log back) before the process ended."""
+    import sqlite3
+
+    path = tmp_path / "t.db"
+    db = f"sqlite:///{path}"
+    assert run(["init"], tmp_path, TRACKER_DB=db).returncode == 0
+    assert run(["unit", "add", "县水利局"], tmp_path, TRACKER_DB=db).returncode == 0
+    r = run(["task", "add", "水库除险加固", "--unit", "县水利局", "--target", "完成3座水库除险加固"],
+            tmp_path, TRACKER_DB=db)
+    assert r.returncode == 0, r.stderr
+    r = run(["task", "update", "1", "--target", "1", "--value", "2", "--note", "两座完工"], tmp_path, TRACKER_DB=db)
+    assert r.returncode == 0, r.stderr
+    assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(path.read_bytes())  # the file alone, as someone copying it would
+    with sqlite3.connect(copy) as raw:
+        assert raw.execute("SELECT note FROM progress_update WHERE action = 'update'").fetchall() == [("两座完工",)]

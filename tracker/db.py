@@ -95,6 +95,8 @@ def _dicts(cur: Any) -> list[dict[str, Any]]:
 class Connection:
     """One open connection; ``query``/``one``/``scalar``/``execute`` take SQL with :name params."""
 
+    open_count = 0  # connections opened and not closed in this process (``tracker.entry.leave``)
+
     def __init__(self, db: Database):
         self.db = db
         self.is_sqlite = db.is_sqlite
@@ -110,6 +112,7 @@ class Connection:
             self._pg = _pg_connect(db.url, db.busy_timeout)
         self.in_transaction = False
         self._statements: dict[str, str] = {}  # PostgreSQL: statements prepared on this connection
+        Connection.open_count += 1
 
     # -- reading -------------------------------------------------------------------------
     def query(self, sql: str, **params: Any) -> list[dict[str, Any]]:
@@ -227,6 +230,7 @@ class Connection:
             self._raw.close()
         else:
             self._pg.close()
+        Connection.open_count -= 1
 
 
 def _is_retryable(exc: BaseException) -> bool:
