@@ -6,7 +6,6 @@ Only the standard library is imported here, so every command can read its settin
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -183,6 +182,8 @@ def load_config(explicit: str | None = None) -> Config:
     path = find_config_path(explicit)
     if path is None:
         return Config(data={sec: dict(v) for sec, v in DEFAULTS.items()}, path=None, base_dir=Path.cwd())
+    import tomllib  # 4 ms of a command's start: only when there is a file to read
+
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
