@@ -161,9 +161,10 @@ def copy_to_postgres(sqlite_path: Path, url: str) -> None:
     db.close()
     src = sqlite3.connect(sqlite_path)
     order = ["unit", "plan", "task", "target", "progress_update"]
+    kept = ("board_stamp", "board_cache")  # SQLite's kept board: the migration made PostgreSQL's own stamp
     others = [name for (name,) in src.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
                                               "'sqlite_%' AND name != 'alembic_version' ORDER BY name")
-              if name not in order]
+              if name not in order and name not in kept]
     pg = psycopg2.connect("postgresql://" + url.split("://", 1)[1])
     try:
         with pg.cursor() as pc:
