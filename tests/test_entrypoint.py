@@ -121,3 +121,53 @@ def test_a_command_leaves_its_writes_in_the_database_file(tmp_path):
     copy.write_bytes(path.read_bytes())  # the file alone, as someone copying it would
     with sqlite3.connect(copy) as raw:
         assert raw.execute("SELECT note FROM progress_update WHERE action = 'update'").fetchall() == [("两座完工",)]
+
+
+def typer_help(tmp_path: Path, columns: str, prog: str = "tracker") -> str:
+    code = f"import sys; sys.argv = [{prog!r}, '--help']\nfrom tracker.cli import main\nmain()"
+    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "COLUMNS": columns})
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-h"], []])
+def test_root_help_is_what_typer_prints(tmp_path, args):
+    """The stored root help (tracker/cli/root_help.txt, printed without loading typer) is typer's
+    own at 80 columns or more; when this fails, `make help` renders it again."""
+    for columns in ("80", "132"):
+        r = run(args, tmp_path, COLUMNS=columns)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout == typer_help(tmp_path, columns)
+    stored = (Path(__file__).parent.parent / "tracker" / "cli" / "root_help.txt").read_text(encoding="utf-8")
+    assert stored == typer_help(tmp_path, "100")
+
+
+def test_root_help_does_not_load_typer(tmp_path):
+    code = ("import atexit, sys\n"
+            "atexit.register(lambda: print('typer loaded:', 'typer' in sys.modules))\n"
+            "sys.argv = ['tracker', '--help']\n"
+            "from tracker.entry import main\n"
+            "main()\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "COLUMNS": "100"})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("用法：tracker") and r.stdout.endswith("typer loaded: False\n")
+
+
+def test_root_help_in_a_narrow_terminal_is_typer_s(tmp_path):
+    """Below 80 columns click wraps the help narrower: typer prints it."""
+    r = run(["--help"], tmp_path, COLUMNS="60")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == typer_help(tmp_path, "60") != typer_help(tmp_path, "100")
+
+
+def test_root_help_under_another_name_names_it(tmp_path):
+    exe = str(BIN) if BIN.exists() else shutil.which("tracker")
+    assert exe
+    link = tmp_path / "督办"
+    link.symlink_to(exe)
+    r = subprocess.run([str(link), "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "COLUMNS": "100"})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("用法：督办 [选项]")
