@@ -171,3 +171,16 @@ def test_root_help_under_another_name_names_it(tmp_path):
                        env={**os.environ, "COLUMNS": "100"})
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("用法：督办 [选项]")
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "gbk"])
+def test_root_help_in_another_encoding_is_typer_s(tmp_path, encoding):
+    """GBK output gets the stored text in GBK; an ASCII stdout, where click writes UTF-8, gets typer."""
+    exe = str(BIN) if BIN.exists() else shutil.which("tracker")
+    assert exe
+    env = {**os.environ, "COLUMNS": "100", "PYTHONIOENCODING": encoding}
+    fast = subprocess.run([exe, "--help"], cwd=tmp_path, capture_output=True, timeout=60, env=env)
+    code = "import sys; sys.argv = ['tracker', '--help']\nfrom tracker.cli import main\nmain()"
+    slow = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, timeout=60, env=env)
+    assert fast.returncode == slow.returncode == 0, fast.stderr + slow.stderr
+    assert fast.stdout == slow.stdout and "用法".encode(encoding if encoding != "ascii" else "utf-8") in fast.stdout

@@ -89,5 +89,8 @@ def root_help() -> bool:
             text = f.read()
     except OSError:
         return False
-    sys.stdout.write(text)
+    try:
+        sys.stdout.write(text)  # encoded whole before anything is written
+    except UnicodeEncodeError:  # an ASCII stdout, where click writes UTF-8 instead: typer prints it
+        return False
     return True
