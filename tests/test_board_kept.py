@@ -50,6 +50,23 @@ def test_a_board_asked_again_is_read_back(plan_world) -> None:  # type: ignore[n
     ctx.db.close()
 
 
+def test_a_board_kept_by_other_code_is_counted_again(plan_world, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Another release (or an edited checkout) of the counting code counts afresh."""
+    import os
+
+    code = tmp_path / "counting_code.py"
+    code.write_text("# stands for a module of tasks.BOARD_CODE\n", encoding="utf-8")
+    monkeypatch.setattr(tasks, "BOARD_CODE", (*tasks.BOARD_CODE, str(code)))
+    ctx = plan_world.context()
+    tasks.board(ctx)
+    with by_hand(plan_world) as raw:
+        raw.execute("UPDATE board_cache SET green = 999 WHERE position = 0")
+    assert tasks.board(ctx)[0].counts["绿"] == 999
+    os.utime(code, ns=(code.stat().st_atime_ns, code.stat().st_mtime_ns + 10**9))
+    assert tasks.board(ctx) == counted(ctx)
+    ctx.db.close()
+
+
 @pytest.mark.parametrize("edit", [
     "UPDATE unit SET name = '改名的单位'",
     "INSERT INTO unit (name, created_at) VALUES ('新单位', '2023-01-01 00:00:00')",
@@ -81,7 +98,7 @@ def test_a_missing_trigger_means_nothing_is_kept(plan_world) -> None:  # type: i
     with by_hand(plan_world) as raw:
         raw.execute("DROP TRIGGER board_stamp_task_update")
         raw.execute("UPDATE board_stamp SET board_version = NULL")
-    assert ctx.db.read(lambda c: store.board_version(c, "2023-10-09", repr(ctx.rules))) is None
+    assert ctx.db.read(lambda c: store.board_version(c, "2023-10-09", tasks.board_basis(ctx.rules))) is None
     assert tasks.board(ctx) == counted(ctx)
     assert stamp(plan_world)[1] is None
     ctx.db.close()

@@ -239,7 +239,7 @@ def test_board_cache_revision_from_0007_with_data_and_back(empty_db_url):
     run_upgrade(db, "0008")
     c = db.conn
     assert c.query("SELECT * FROM board_stamp") == [
-        {"id": 1, "data_version": 0, "board_version": None, "board_day": None, "board_rules": None}]
+        {"id": 1, "data_version": 0, "board_version": None, "board_day": None, "board_basis": None}]
     assert c.scalar("SELECT count(*) FROM board_cache") == 0
     with c.transaction():
         c.execute("UPDATE task SET title = title || '（改）' WHERE id <= 3")

@@ -244,7 +244,7 @@ class BoardStamp(SQLModel, table=True):
     data_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     board_version: int | None = None
     board_day: str | None = None
-    board_rules: str | None = None
+    board_basis: str | None = None
 
 
 class BoardCache(SQLModel, table=True):

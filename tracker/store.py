@@ -208,35 +208,36 @@ def sub_item_counts(c: Connection) -> dict[int, int]:
 BOARD_TRIGGERS = tuple(f"board_stamp_{table}_{event}" for table in ("task", "plan", "unit")
                        for event in ("insert", "update", "delete"))
 _BOARD_KEPT = ("SELECT 1 FROM board_stamp s WHERE s.id = 1 AND s.board_version = :version "
-               "AND s.board_day = :day AND s.board_rules = :rules")
+               "AND s.board_day = :day AND s.board_basis = :basis")
 
 
-def board_version(c: Connection, day: str, rules: str) -> tuple[int, bool] | None:
-    """The version of the board's tables and whether the kept board is of it, this day and these
-    rules; None where no version is kept (PostgreSQL, or a SQLite database missing a trigger)."""
+def board_version(c: Connection, day: str, basis: str) -> tuple[int, bool] | None:
+    """The version of the board's tables and whether the kept board is of it, this day and this
+    basis (``tasks.board_basis``); None where no version is kept (PostgreSQL, or a SQLite
+    database missing a trigger)."""
     if not c.is_sqlite:
         return None
     names = ", ".join(f"'{name}'" for name in BOARD_TRIGGERS)
     row = c.rows(
-        "SELECT s.data_version, s.board_version = s.data_version AND s.board_day = :day AND s.board_rules = :rules, "
+        "SELECT s.data_version, s.board_version = s.data_version AND s.board_day = :day AND s.board_basis = :basis, "
         f"(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})) "
-        "FROM board_stamp s WHERE s.id = 1", day=day, rules=rules)
+        "FROM board_stamp s WHERE s.id = 1", day=day, basis=basis)
     if not row or row[0][2] != len(BOARD_TRIGGERS):
         return None
     return int(row[0][0]), bool(row[0][1])
 
 
-def kept_board(c: Connection, version: int, day: str, rules: str) -> list[tuple[Any, ...]]:
+def kept_board(c: Connection, version: int, day: str, basis: str) -> list[tuple[Any, ...]]:
     """The kept board's rows (unit, green, yellow, red, done, total, completion, subs, cancelled),
-    none unless it is still the one of this version, day and rules (checked in the same read)."""
+    none unless it is still the one of this version, day and basis (checked in the same read)."""
     return c.rows("SELECT unit, green, yellow, red, done, total, completion, subs, cancelled FROM board_cache "
-                  f"WHERE EXISTS ({_BOARD_KEPT}) ORDER BY position", version=version, day=day, rules=rules)
+                  f"WHERE EXISTS ({_BOARD_KEPT}) ORDER BY position", version=version, day=day, basis=basis)
 
 
-def keep_board(c: Connection, version: int, day: str, rules: str, rows: list[tuple[Any, ...]]) -> bool:
+def keep_board(c: Connection, version: int, day: str, basis: str, rows: list[tuple[Any, ...]]) -> bool:
     """Keep a board computed at ``version``, unless the tables have changed since (False)."""
-    if not c.execute("UPDATE board_stamp SET board_version = :version, board_day = :day, board_rules = :rules "
-                     "WHERE id = 1 AND data_version = :version", version=version, day=day, rules=rules):
+    if not c.execute("UPDATE board_stamp SET board_version = :version, board_day = :day, board_basis = :basis "
+                     "WHERE id = 1 AND data_version = :version", version=version, day=day, basis=basis):
         return False
     c.execute("DELETE FROM board_cache")
     c.execute_many("INSERT INTO board_cache (position, unit, green, yellow, red, done, total, completion, subs, "

@@ -499,17 +499,17 @@ def board(ctx: Context) -> list[UnitSummary]:
 
     On SQLite the board of a day is kept in the database with the version of the tables it was
     counted from (revision 0008: triggers count every change to task, plan and unit), and read
-    back while the version, the day and the rules are the same: a board asked for again before
+    back while the version, the day and the basis (rules and code, ``board_basis``) are the same: a board asked for again before
     anything changed reads 40 rows instead of working through every item. The version is read
     before the items, so a board counted while another process writes is never kept under a
     version older than what it read.
     """
-    day, rules = ctx.today.isoformat(), repr(ctx.rules)
+    day, basis = ctx.today.isoformat(), board_basis(ctx.rules)
 
     def run(c: Connection) -> tuple[list[UnitSummary], int | None]:
-        stamp = store.board_version(c, day, rules)
+        stamp = store.board_version(c, day, basis)
         if stamp is not None and stamp[1]:
-            kept = store.kept_board(c, stamp[0], day, rules)
+            kept = store.kept_board(c, stamp[0], day, basis)
             if kept:
                 return [UnitSummary(unit, dict(zip(st.STATUSES, lights, strict=True)), total, completion, subs,
                                     cancelled)
@@ -522,8 +522,22 @@ def board(ctx: Context) -> list[UnitSummary]:
     if version is not None:
         rows = [(s.unit, *(s.counts[k] for k in st.STATUSES), s.total, s.completion, s.subs, s.cancelled)
                 for s in out]
-        ctx.db.write_if_free(lambda c: store.keep_board(c, version, day, rules, rows))
+        ctx.db.write_if_free(lambda c: store.keep_board(c, version, day, basis, rows))
     return out
+
+
+# The modules whose code counts the board: a kept board counted by other code (another release,
+# an edited checkout) is not read back.
+BOARD_CODE = (__file__, st.__file__, store.__file__)
+
+
+def board_basis(rules: st.Rules) -> str:
+    """What a board is counted with: the status rules, and the size and time of each module of
+    ``BOARD_CODE`` (a few stat calls)."""
+    import os
+
+    stats = (os.stat(path) for path in BOARD_CODE if path)
+    return repr(rules) + "|" + ",".join(f"{s.st_size}:{s.st_mtime_ns}" for s in stats)
 
 
 def count_board(c: Connection, ctx: Context) -> tuple[list[UnitSummary], bool]:

@@ -5,11 +5,12 @@ Revises: 0007
 Create Date: 2026-12-01
 
 Additive only. ``board_stamp`` is one row: ``data_version`` counts the changes to the tables the
-board reads (task, plan, unit) and ``board_version``, ``board_day`` and ``board_rules`` say what
-the counts kept in ``board_cache`` were computed from. On SQLite, triggers on those three tables
-bump ``data_version`` inside the writing transaction, whoever writes (tracker, a script, a
-database browser), so a board of the same day and rules over the same version is the same
-board, read back instead of recomputed over every item (``tasks.board``).
+board reads (task, plan, unit) and ``board_version``, ``board_day`` and ``board_basis`` (the
+status rules and the counting code) say what the counts kept in ``board_cache`` were computed
+from. On SQLite, triggers on those three tables bump ``data_version`` inside the writing
+transaction, whoever writes (tracker, a script, a database browser), so a board of the same day
+and basis over the same version is the same board, read back instead of recomputed over every
+item (``tasks.board``).
 
 PostgreSQL gets the tables but no triggers: a counter row bumped by triggers there would be
 locked by every writer from its first statement to its commit, and writers touching the same
@@ -42,7 +43,7 @@ def upgrade() -> None:
         sa.Column("data_version", sa.Integer, nullable=False, server_default="0"),
         sa.Column("board_version", sa.Integer, nullable=True),
         sa.Column("board_day", sa.String, nullable=True),
-        sa.Column("board_rules", sa.String, nullable=True),
+        sa.Column("board_basis", sa.String, nullable=True),
     )
     op.create_table(
         "board_cache",
