@@ -40,11 +40,12 @@ bench: $(STAMP)
 	$(BIN)/python -m compileall -q tracker >/dev/null
 	$(BIN)/python bench/run.py
 
-# tracker/cli/root_help.txt: `tracker --help` as typer renders it (printed from the copy by
-# tracker.entry; tests/test_entrypoint.py fails when the two differ).
+# tracker/cli/root_help-typer-<version>.txt: `tracker --help` as the installed typer renders it
+# (printed from the copy by tracker.entry; tests/test_entrypoint.py fails when the two differ).
 help: $(STAMP)
+	rm -f tracker/cli/root_help-typer-*.txt
 	COLUMNS=100 $(BIN)/python -c "import sys; sys.argv = ['tracker', '--help']; from tracker.cli import main; main()" \
-		> tracker/cli/root_help.txt
+		> tracker/cli/root_help-typer-$$($(BIN)/python -c "from tracker.entry import typer_version; print(typer_version())").txt
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -133,14 +133,20 @@ def typer_help(tmp_path: Path, columns: str, prog: str = "tracker") -> str:
 
 @pytest.mark.parametrize("args", [["--help"], ["-h"], []])
 def test_root_help_is_what_typer_prints(tmp_path, args):
-    """The stored root help (tracker/cli/root_help.txt, printed without loading typer) is typer's
-    own at 80 columns or more; when this fails, `make help` renders it again."""
+    """The stored root help (tracker/cli/root_help-typer-<version>.txt, printed without loading
+    typer) is the installed typer's own at 80 columns or more; when this fails, `make help`
+    renders it again."""
     for columns in ("80", "132"):
         r = run(args, tmp_path, COLUMNS=columns)
         assert r.returncode == 0, r.stderr
         assert r.stdout == typer_help(tmp_path, columns)
-    stored = (Path(__file__).parent.parent / "tracker" / "cli" / "root_help.txt").read_text(encoding="utf-8")
-    assert stored == typer_help(tmp_path, "100")
+    import typer
+
+    from tracker.entry import ROOT_HELP, typer_version
+
+    assert typer_version() == typer.__version__
+    stored = Path(__file__).parent.parent / "tracker" / "cli" / ROOT_HELP.format(typer.__version__)
+    assert stored.read_text(encoding="utf-8") == typer_help(tmp_path, "100")
 
 
 def test_root_help_does_not_load_typer(tmp_path):
@@ -184,3 +190,25 @@ def test_root_help_in_another_encoding_is_typer_s(tmp_path, encoding):
     slow = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, timeout=60, env=env)
     assert fast.returncode == slow.returncode == 0, fast.stderr + slow.stderr
     assert fast.stdout == slow.stdout and "用法".encode(encoding if encoding != "ascii" else "utf-8") in fast.stdout
+
+
+def shell(line: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[bytes]:
+    exe = str(BIN) if BIN.exists() else shutil.which("tracker")
+    assert exe
+    return subprocess.run(["bash", "-c", line.replace("TRACKER", exe)], cwd=tmp_path, capture_output=True,
+                          timeout=60, env={**os.environ, "COLUMNS": "100", **env})
+
+
+@pytest.mark.parametrize("line, env", [
+    ("TRACKER --help >&-; echo rc=$?", {}),  # no standard output at all
+    ("TRACKER --help | (exec 0<&-; sleep 0.3); echo rc=${PIPESTATUS[0]}", {}),  # the reader is gone
+    ("TRACKER --help", {"PYTHONIOENCODING": "ascii:replace"}),
+    ("TRACKER --help", {"PYTHONIOENCODING": "utf-8:backslashreplace"}),
+    ("TRACKER --help", {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}),
+])
+def test_root_help_where_typer_writes_otherwise_is_typer_s(tmp_path, line, env):
+    """Streams typer treats its own way get exactly what typer does (here forced through typer
+    by a variable the fast path leaves to it): code, output and messages."""
+    fast = shell(line, tmp_path, **env)
+    slow = shell(line, tmp_path, _TYPER_BASELINE="1", **env)
+    assert (fast.returncode, fast.stdout, fast.stderr) == (slow.returncode, slow.stdout, slow.stderr)

@@ -15,16 +15,17 @@ thread, no database connection left open, SQLAlchemy not loaded), the process fl
 output and ends there; otherwise it exits as usual.
 
 `tracker --help` (also `-h`, or no arguments) prints the root help typer renders for a terminal
-of 80 columns or more, from the copy of it in ``tracker/cli/root_help.txt``, without loading
-typer (65-80 ms here). A test holds the copy to typer's own output; ``make help`` renders it
-again. Narrower terminals, another program name and shell completion go through typer.
+of 80 columns or more, from the copy of it in ``tracker/cli/root_help-typer-<version>.txt``,
+without loading typer (65-80 ms here). A test holds the copy to typer's own output; ``make help``
+renders it again. Another typer, narrower terminals, another program name, shell completion and
+output typer would write otherwise go through typer.
 """
 
 import gc
 import os
 import sys
 
-ROOT_HELP = "root_help.txt"
+ROOT_HELP = "root_help-typer-{}.txt"  # rendered by `make help`
 
 
 def main() -> None:
@@ -67,11 +68,35 @@ def leave(code: object) -> None:
     os._exit(code)
 
 
+def typer_version() -> str | None:
+    """The version of the typer that ``import typer`` would load, read from its source (None
+    when it is not found there: a zip, a frozen build)."""
+    for entry in sys.path:
+        try:
+            with open(os.path.join(entry or ".", "typer", "__init__.py"), encoding="utf-8") as f:
+                head = f.read(2000)
+        except OSError:
+            continue
+        _, found, rest = head.partition('__version__ = "')
+        return rest.split('"', 1)[0] if found else None
+    return None
+
+
 def root_help() -> bool:
-    """Print the stored root help when typer would print the same text (True), else nothing."""
+    """Print the stored root help when typer would print the same text (True), else nothing.
+
+    The copy is the one rendered by the typer installed (``root_help-typer-<version>.txt``). It is
+    encoded strictly in the stream's encoding (where every character encodes, the stream's
+    error handler never comes into play) and written straight to its file, so that a stream
+    typer would treat otherwise (none, an encoding missing some character, a broken pipe) gets
+    typer itself, with nothing written before.
+    """
     if sys.argv[1:] not in ([], ["--help"], ["-h"]) or os.path.basename(sys.argv[0]) != "tracker":
         return False
-    if any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
+    if any(k.startswith("_TYPER") or k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
+        return False
+    out = sys.stdout
+    if out is None:  # started with no standard output
         return False
     try:  # the width click formats help for (shutil.get_terminal_size, capped at 80)
         columns = int(os.environ.get("COLUMNS", "0"))
@@ -79,18 +104,22 @@ def root_help() -> bool:
         columns = 0
     if columns <= 0:
         try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+            columns = os.get_terminal_size(out.fileno()).columns or 80
         except (AttributeError, ValueError, OSError):
             columns = 80
-    if columns < 80:
+    version = typer_version()
+    if columns < 80 or version is None:
         return False
     try:
-        with open(os.path.join(os.path.dirname(__file__), "cli", ROOT_HELP), encoding="utf-8") as f:
-            text = f.read()
+        with open(os.path.join(os.path.dirname(__file__), "cli", ROOT_HELP.format(version)), encoding="utf-8") as f:
+            data = f.read().encode(out.encoding)
+        fd = out.fileno()
+    except (OSError, LookupError, UnicodeError, ValueError):  # no copy for this typer; ASCII output
+        return False
+    try:
+        written = os.write(fd, data)  # 2 KB: one write, all or nothing on a pipe
     except OSError:
         return False
-    try:
-        sys.stdout.write(text)  # encoded whole before anything is written
-    except UnicodeEncodeError:  # an ASCII stdout, where click writes UTF-8 instead: typer prints it
-        return False
+    while written < len(data):  # a terminal or file that took part of it
+        written += os.write(fd, data[written:])
     return True
