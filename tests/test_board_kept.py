@@ -6,7 +6,9 @@ database by hand; the triggers must see those writes as they see tracker's own.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 
 import pytest
 
@@ -21,8 +23,13 @@ def plan_world(sqlite_world):  # type: ignore[no-untyped-def]
     return sqlite_world
 
 
-def by_hand(world) -> sqlite3.Connection:  # type: ignore[no-untyped-def]
-    return sqlite3.connect(world.db_url.split("///", 1)[1], isolation_level=None)
+@contextlib.contextmanager
+def by_hand(world) -> Iterator[sqlite3.Connection]:  # type: ignore[no-untyped-def]
+    raw = sqlite3.connect(world.db_url.split("///", 1)[1], isolation_level=None)
+    try:
+        yield raw
+    finally:
+        raw.close()
 
 
 def stamp(world) -> tuple[int, int | None]:  # type: ignore[no-untyped-def]
@@ -44,8 +51,10 @@ def test_a_board_asked_again_is_read_back(plan_world) -> None:  # type: ignore[n
     assert tasks.board(ctx)[0].counts["绿"] == 999  # read back, not counted again
     ctx.today = ctx.today.replace(day=ctx.today.day + 1)
     assert tasks.board(ctx) == counted(ctx)  # another day: counted afresh
+    with by_hand(plan_world) as raw:
+        raw.execute("UPDATE board_cache SET green = 999 WHERE position = 0")
     ctx.config.data["status"]["red_band"] = ctx.rules.red_band + 1  # another config
-    assert tasks.board(ctx) == counted(ctx)
+    assert tasks.board(ctx) == counted(ctx)  # counted afresh, not the 999 kept
     assert stamp(plan_world) == (version, version)
     ctx.db.close()
 
@@ -143,3 +152,55 @@ def test_the_board_command_reads_back_what_it_showed(plan_world) -> None:  # typ
     plan_world.run("task", "done", str(tid))
     assert stamp(plan_world)[0] > version
     assert plan_world.run("board").stdout != first
+
+
+def test_a_change_while_the_board_is_counted_is_not_kept_under_the_older_version(plan_world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Someone writes between the version read and the items read: the board shown may be the
+    newer one, but it is not kept under the version read before the change."""
+    ctx = plan_world.context()
+    before = counted(ctx)
+    items = store.item_light_rows
+
+    def items_after_a_change(c):  # type: ignore[no-untyped-def]
+        with by_hand(plan_world) as raw:
+            raw.execute("UPDATE task SET completion = 100 WHERE parent_id IS NULL")
+        return items(c)
+
+    monkeypatch.setattr(store, "item_light_rows", items_after_a_change)
+    tasks.board(ctx)
+    assert stamp(plan_world)[1] is None
+    monkeypatch.setattr(store, "item_light_rows", items)
+    assert tasks.board(ctx) == counted(ctx) != before
+    ctx.db.close()
+
+
+def test_counting_code_without_files_keeps_nothing(plan_world, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Loaded from a zip, the modules have no size and time of their own: the board is counted."""
+    monkeypatch.setattr(tasks, "BOARD_CODE", (*tasks.BOARD_CODE, str(tmp_path / "tracker.zip" / "tracker" / "tasks.py")))
+    ctx = plan_world.context()
+    assert tasks.board_basis(ctx.rules) is None
+    assert tasks.board(ctx) == counted(ctx)
+    assert stamp(plan_world)[1] is None
+    ctx.db.close()
+
+
+def test_a_commit_refused_ends_the_transaction(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Outside WAL a reader's lock refuses the commit; the write is rolled back, not left open,
+    and the next write goes through."""
+    from tracker.db import Database
+
+    path = tmp_path / "r.db"
+    db = Database(f"sqlite:///{path}")
+    db.conn._raw.execute("PRAGMA journal_mode = DELETE")
+    db.conn._raw.execute("CREATE TABLE t (x INTEGER)")
+    reader = sqlite3.connect(path, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM t").fetchall()  # holds a shared lock
+        assert not db.write_if_free(lambda c: c.execute("INSERT INTO t VALUES (1)"))
+        assert not db.conn._raw.in_transaction and not db.conn.in_transaction
+    finally:
+        reader.close()
+    db.write(lambda c: c.execute("INSERT INTO t VALUES (2)"))
+    assert db.conn.query("SELECT x FROM t") == [{"x": 2}]
+    db.close()

@@ -216,7 +216,12 @@ class Connection:
             raise
         self.in_transaction = False
         if self.is_sqlite:
-            self._raw.execute("COMMIT")
+            try:
+                self._raw.execute("COMMIT")
+            except BaseException:  # busy (a reader's lock, outside WAL): end it, as on PostgreSQL
+                with contextlib.suppress(sqlite3.Error):
+                    self._raw.execute("ROLLBACK")
+                raise
         else:
             self._pg.commit()
 

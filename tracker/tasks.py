@@ -499,16 +499,16 @@ def board(ctx: Context) -> list[UnitSummary]:
 
     On SQLite the board of a day is kept in the database with the version of the tables it was
     counted from (revision 0008: triggers count every change to task, plan and unit), and read
-    back while the version, the day and the basis (rules and code, ``board_basis``) are the same: a board asked for again before
-    anything changed reads 40 rows instead of working through every item. The version is read
-    before the items, so a board counted while another process writes is never kept under a
-    version older than what it read.
+    back while the version, the day and the basis (rules and code, ``board_basis``) are the
+    same: a board asked for again before anything changed reads 40 rows instead of working
+    through every item. The version is read before the items, so a board counted while another
+    process writes is never kept under a version older than what it read.
     """
     day, basis = ctx.today.isoformat(), board_basis(ctx.rules)
 
     def run(c: Connection) -> tuple[list[UnitSummary], int | None]:
-        stamp = store.board_version(c, day, basis)
-        if stamp is not None and stamp[1]:
+        stamp = None if basis is None else store.board_version(c, day, basis)
+        if stamp is not None and stamp[1] and basis is not None:
             kept = store.kept_board(c, stamp[0], day, basis)
             if kept:
                 return [UnitSummary(unit, dict(zip(st.STATUSES, lights, strict=True)), total, completion, subs,
@@ -519,7 +519,7 @@ def board(ctx: Context) -> list[UnitSummary]:
         return out, stamp[0] if stamp is not None and from_rollups else None
 
     out, version = ctx.db.read(run)
-    if version is not None:
+    if version is not None and basis is not None:
         rows = [(s.unit, *(s.counts[k] for k in st.STATUSES), s.total, s.completion, s.subs, s.cancelled)
                 for s in out]
         ctx.db.write_if_free(lambda c: store.keep_board(c, version, day, basis, rows))
@@ -531,12 +531,15 @@ def board(ctx: Context) -> list[UnitSummary]:
 BOARD_CODE = (__file__, st.__file__, store.__file__)
 
 
-def board_basis(rules: st.Rules) -> str:
+def board_basis(rules: st.Rules) -> str | None:
     """What a board is counted with: the status rules, and the size and time of each module of
-    ``BOARD_CODE`` (a few stat calls)."""
+    ``BOARD_CODE`` (a few stat calls); None when a module is no file of its own (a zip)."""
     import os
 
-    stats = (os.stat(path) for path in BOARD_CODE if path)
+    try:
+        stats = [os.stat(path) for path in BOARD_CODE]
+    except (OSError, TypeError):
+        return None
     return repr(rules) + "|" + ",".join(f"{s.st_size}:{s.st_mtime_ns}" for s in stats)
 
 
