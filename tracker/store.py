@@ -207,6 +207,10 @@ def sub_item_counts(c: Connection) -> dict[int, int]:
 # The triggers of revision 0008 that count the changes to the board's tables (SQLite only).
 BOARD_TRIGGERS = tuple(f"board_stamp_{table}_{event}" for table in ("task", "plan", "unit")
                        for event in ("insert", "update", "delete"))
+_BOARD_TRIGGER_COUNT = ("(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ("
+                        + ", ".join(f"'{name}'" for name in BOARD_TRIGGERS) + "))")
+# A kept board's row, in the order of ``tasks.board``'s tuples.
+BOARD_CACHE_COLUMNS = ("unit", "green", "yellow", "red", "done", "total", "completion", "subs", "cancelled")
 _BOARD_KEPT = ("SELECT 1 FROM board_stamp s WHERE s.id = 1 AND s.board_version = :version "
                "AND s.board_day = :day AND s.board_basis = :basis")
 
@@ -217,11 +221,9 @@ def board_version(c: Connection, day: str, basis: str) -> tuple[int, bool] | Non
     database missing a trigger)."""
     if not c.is_sqlite:
         return None
-    names = ", ".join(f"'{name}'" for name in BOARD_TRIGGERS)
     row = c.rows(
         "SELECT s.data_version, s.board_version = s.data_version AND s.board_day = :day AND s.board_basis = :basis, "
-        f"(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})) "
-        "FROM board_stamp s WHERE s.id = 1", day=day, basis=basis)
+        f"{_BOARD_TRIGGER_COUNT} FROM board_stamp s WHERE s.id = 1", day=day, basis=basis)
     if not row or row[0][2] != len(BOARD_TRIGGERS):
         return None
     return int(row[0][0]), bool(row[0][1])
@@ -230,8 +232,8 @@ def board_version(c: Connection, day: str, basis: str) -> tuple[int, bool] | Non
 def kept_board(c: Connection, version: int, day: str, basis: str) -> list[tuple[Any, ...]]:
     """The kept board's rows (unit, green, yellow, red, done, total, completion, subs, cancelled),
     none unless it is still the one of this version, day and basis (checked in the same read)."""
-    return c.rows("SELECT unit, green, yellow, red, done, total, completion, subs, cancelled FROM board_cache "
-                  f"WHERE EXISTS ({_BOARD_KEPT}) ORDER BY position", version=version, day=day, basis=basis)
+    return c.rows(f"SELECT {', '.join(BOARD_CACHE_COLUMNS)} FROM board_cache WHERE EXISTS ({_BOARD_KEPT}) "
+                  "ORDER BY position", version=version, day=day, basis=basis)
 
 
 def keep_board(c: Connection, version: int, day: str, basis: str, rows: list[tuple[Any, ...]]) -> bool:
@@ -240,11 +242,9 @@ def keep_board(c: Connection, version: int, day: str, basis: str, rows: list[tup
                      "WHERE id = 1 AND data_version = :version", version=version, day=day, basis=basis):
         return False
     c.execute("DELETE FROM board_cache")
-    c.execute_many("INSERT INTO board_cache (position, unit, green, yellow, red, done, total, completion, subs, "
-                   "cancelled) VALUES (:position, :unit, :green, :yellow, :red, :done, :total, :completion, :subs, "
-                   ":cancelled)",
-                   [dict(zip(("unit", "green", "yellow", "red", "done", "total", "completion", "subs", "cancelled"),
-                             row, strict=True), position=i) for i, row in enumerate(rows)])
+    cols = ("position", *BOARD_CACHE_COLUMNS)
+    c.execute_many(f"INSERT INTO board_cache ({', '.join(cols)}) VALUES ({', '.join(':' + k for k in cols)})",
+                   [dict(zip(cols, (i, *row), strict=True)) for i, row in enumerate(rows)])
     return True
 
 
@@ -444,11 +444,11 @@ def progress_entry(c: Connection, entry_id: int) -> dict[str, Any] | None:
     return c.one(f"SELECT {PROGRESS_COLUMNS} FROM progress_update pu WHERE pu.id = :id", id=entry_id)
 
 
-def cancelled_counts(c: Connection) -> dict[str, int]:
-    """Per unit, its cancelled top-level tasks (the board counts them apart)."""
-    rows = c.query("SELECT u.name AS unit, count(*) AS n FROM task k JOIN unit u ON u.id = k.unit_id "
-                   "WHERE k.cancelled_on IS NOT NULL AND k.parent_id IS NULL AND k.vanished_at IS NULL GROUP BY u.name")
-    return {str(r["unit"]): int(r["n"]) for r in rows}
+def cancelled_counts(c: Connection) -> dict[int, int]:
+    """Per unit id, its cancelled top-level tasks (the board counts them apart)."""
+    rows = c.rows("SELECT k.unit_id, count(*) FROM task k WHERE k.cancelled_on IS NOT NULL AND k.parent_id IS NULL "
+                  "AND k.vanished_at IS NULL GROUP BY k.unit_id")
+    return {int(unit_id): int(n) for unit_id, n in rows}
 
 
 def _filters(conditions: list[tuple[str, str, Any]]) -> tuple[str, dict[str, Any]]:

@@ -555,15 +555,14 @@ def count_board(c: Connection, ctx: Context) -> tuple[list[UnitSummary], bool]:
         subs = store.sub_item_counts(c)
     else:  # rows migrated from before the rollup columns: compute them live
         sums = summarize(load_views(c, ctx, light=True))
+    cancelled = store.cancelled_counts(c)
     out = []
     for unit_id, name in names.items():
         s = sums.get(name) or UnitSummary(name, {k: 0 for k in st.STATUSES}, 0, 0.0)
         if subs is not None:  # a unit's sub-items, also those under another unit's item
             s.subs = subs.get(unit_id, 0)
+        s.cancelled = cancelled.get(unit_id, 0)
         out.append(s)
-    cancelled = store.cancelled_counts(c)
-    for s in out:
-        s.cancelled = cancelled.get(s.unit, 0)
     return out, subs is not None
 
 
