@@ -26,6 +26,7 @@ import os
 import sys
 
 ROOT_HELP = "root_help-typer-{}.txt"  # rendered by `make help`
+ROOT_HELP_ARGS: tuple[list[str], ...] = ([], ["--help"], ["-h"])  # the command lines that print the root help
 
 
 def main() -> None:
@@ -68,6 +69,11 @@ def leave(code: object) -> None:
     os._exit(code)
 
 
+def completing() -> bool:
+    """Shell completion is asking (click's ``_<PROG>_COMPLETE`` variable): the whole tree, via typer."""
+    return any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)
+
+
 def typer_version() -> str | None:
     """The version of the typer that ``import typer`` would load, read from its source (None
     when it is not found there: a zip, a frozen build)."""
@@ -91,9 +97,9 @@ def root_help() -> bool:
     typer would treat otherwise (none, an encoding missing some character, a broken pipe) gets
     typer itself, with nothing written before.
     """
-    if sys.argv[1:] not in ([], ["--help"], ["-h"]) or os.path.basename(sys.argv[0]) != "tracker":
+    if sys.argv[1:] not in ROOT_HELP_ARGS or os.path.basename(sys.argv[0]) != "tracker":
         return False
-    if any(k.startswith("_TYPER") or k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
+    if completing() or any(k.startswith("_TYPER") for k in os.environ):
         return False
     out = sys.stdout
     if out is None:  # started with no standard output

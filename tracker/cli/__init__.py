@@ -240,9 +240,11 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
-    complete = any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)
+    from tracker.entry import ROOT_HELP_ARGS, completing
+
+    complete = completing()
     args = sys.argv[1:]
-    if not complete and args in ([], ["--help"], ["-h"]):
+    if not complete and args in ROOT_HELP_ARGS:
         build(outline=True)()
     else:
         only, command = (None, None) if complete else command_words(args)
