@@ -14,21 +14,31 @@ import pytest
 BIN = Path(sys.executable).parent / "tracker"
 
 
-def run(args, cwd, **env):
+def tracker_exe() -> str:
     exe = str(BIN) if BIN.exists() else shutil.which("tracker")
     assert exe, "the tracker entry point is not installed"
+    return exe
+
+
+def run(args, cwd, **env):
+    exe = tracker_exe()
     full = {**os.environ, "TRACKER_TODAY": "2023-10-09", "TRACKER_USER": "测试员", **env}
     full.pop("TRACKER_CONFIG", None)
     return subprocess.run([exe, *args], cwd=cwd, env=full, capture_output=True, text=True, timeout=60)
 
 
-def test_entry_point_runs_a_session(tmp_path):
-    db = f"sqlite:///{tmp_path / 't.db'}"
+def one_task(tmp_path: Path, db: str) -> None:
+    """A database made through the console script: a unit and a task with one target."""
     assert run(["init"], tmp_path, TRACKER_DB=db).returncode == 0
     assert run(["unit", "add", "县水利局"], tmp_path, TRACKER_DB=db).returncode == 0
     r = run(["task", "add", "水库除险加固", "--unit", "县水利局", "--target", "完成3座水库除险加固"],
             tmp_path, TRACKER_DB=db)
     assert r.returncode == 0, r.stderr
+
+
+def test_entry_point_runs_a_session(tmp_path):
+    db = f"sqlite:///{tmp_path / 't.db'}"
+    one_task(tmp_path, db)
     r = run(["task", "list", "--format", "json"], tmp_path, TRACKER_DB=db)
     assert r.returncode == 0, r.stderr
     [task] = json.loads(r.stdout)
@@ -109,11 +119,7 @@ def test_a_command_leaves_its_writes_in_the_database_file(tmp_path):
 
     path = tmp_path / "t.db"
     db = f"sqlite:///{path}"
-    assert run(["init"], tmp_path, TRACKER_DB=db).returncode == 0
-    assert run(["unit", "add", "县水利局"], tmp_path, TRACKER_DB=db).returncode == 0
-    r = run(["task", "add", "水库除险加固", "--unit", "县水利局", "--target", "完成3座水库除险加固"],
-            tmp_path, TRACKER_DB=db)
-    assert r.returncode == 0, r.stderr
+    one_task(tmp_path, db)
     r = run(["task", "update", "1", "--target", "1", "--value", "2", "--note", "两座完工"], tmp_path, TRACKER_DB=db)
     assert r.returncode == 0, r.stderr
     assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
@@ -169,8 +175,7 @@ def test_root_help_in_a_narrow_terminal_is_typer_s(tmp_path):
 
 
 def test_root_help_under_another_name_names_it(tmp_path):
-    exe = str(BIN) if BIN.exists() else shutil.which("tracker")
-    assert exe
+    exe = tracker_exe()
     link = tmp_path / "督办"
     link.symlink_to(exe)
     r = subprocess.run([str(link), "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
@@ -182,8 +187,7 @@ def test_root_help_under_another_name_names_it(tmp_path):
 @pytest.mark.parametrize("encoding", ["ascii", "gbk"])
 def test_root_help_in_another_encoding_is_typer_s(tmp_path, encoding):
     """GBK output gets the stored text in GBK; an ASCII stdout, where click writes UTF-8, gets typer."""
-    exe = str(BIN) if BIN.exists() else shutil.which("tracker")
-    assert exe
+    exe = tracker_exe()
     env = {**os.environ, "COLUMNS": "100", "PYTHONIOENCODING": encoding}
     fast = subprocess.run([exe, "--help"], cwd=tmp_path, capture_output=True, timeout=60, env=env)
     code = "import sys; sys.argv = ['tracker', '--help']\nfrom tracker.cli import main\nmain()"
@@ -193,8 +197,7 @@ def test_root_help_in_another_encoding_is_typer_s(tmp_path, encoding):
 
 
 def shell(line: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[bytes]:
-    exe = str(BIN) if BIN.exists() else shutil.which("tracker")
-    assert exe
+    exe = tracker_exe()
     return subprocess.run(["bash", "-c", line.replace("TRACKER", exe)], cwd=tmp_path, capture_output=True,
                           timeout=60, env={**os.environ, "COLUMNS": "100", **env})
 
