@@ -64,8 +64,14 @@ def test_weekly_docx(rw) -> None:  # type: ignore[no-untyped-def]
     rows = [[c.text for c in r.cells] for r in unit_table.rows]
     assert rows[1][:2] == [HEALTH, "3"] and rows[1][10] == "77.3%" and rows[-1][0] == "合计"
     _no_broken_cells(d)
-    cell_run = unit_table.rows[1].cells[0].paragraphs[0].runs[0]
-    assert cell_run._element.rPr.rFonts.get(f"{W}eastAsia") == "仿宋_GB2312"
+    # A cell's text takes its font (also for Chinese) and size from the table's paragraph style,
+    # which also turns off the extra space between Chinese and digits.
+    cell_para = unit_table.rows[1].cells[0].paragraphs[0]
+    assert cell_para.runs[0]._element.rPr is None
+    cell_style = cell_para.style.element
+    assert cell_style.rPr.rFonts.get(f"{W}eastAsia") == "仿宋_GB2312"
+    assert cell_para.style.font.size == (Pt(9) if len(unit_table.columns) > 8 else Pt(10.5))
+    assert [e.get(f"{W}val") for e in cell_style.pPr if e.tag in (f"{W}autoSpaceDE", f"{W}autoSpaceDN")] == ["0", "0"]
     # page number field in the footer, fallback fonts declared
     footer_xml = sec.footer._element.xml
     assert "PAGE" in footer_xml and "fldChar" in footer_xml
