@@ -112,6 +112,44 @@ def test_leave_returns_when_the_interpreter_still_has_work(tmp_path, before):
     assert r.stdout.startswith("unflushed returned")
 
 
+def test_leave_runs_openpyxls_exit_handler_first(tmp_path):
+    """openpyxl's handler (it deletes write-only sheets' leftover temporary files) is run at once
+    when it is the only one; with another handler too, Python's own exit runs them both."""
+    make = ("from openpyxl.worksheet._writer import create_temporary_file\n"
+            "open('left.txt', 'w').write(create_temporary_file())\n")
+    r = leave_in_child(tmp_path, make)
+    assert (r.returncode, r.stdout) == (3, "unflushed"), r.stderr
+    assert not Path((tmp_path / "left.txt").read_text()).exists()
+    r = leave_in_child(tmp_path, make + "import atexit; atexit.register(lambda: print(' at exit'))\n")
+    assert r.stdout == "unflushed returned\n at exit\n", r.stderr
+    assert not Path((tmp_path / "left.txt").read_text()).exists()
+
+
+def test_keep_until_exit_only_under_the_console_script(tmp_path):
+    """In a process the console script did not start (tests, the scheduler) nothing is kept."""
+    from tracker import entry
+
+    assert entry.keep_until_exit(object()) is False and entry._kept == []
+
+
+def test_a_report_written_by_the_console_script_is_whole(tmp_path):
+    """The report is left unfreed and openpyxl's handler run before the process ends: the
+    workbook is complete and no temporary file is left behind."""
+    import openpyxl
+
+    db = f"sqlite:///{tmp_path / 't.db'}"
+    one_task(tmp_path, db)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    out = tmp_path / "w.xlsx"
+    r = run(["report", "weekly", "--format", "xlsx", "-o", str(out)], tmp_path, TRACKER_DB=db, TMPDIR=str(scratch))
+    assert r.returncode == 0, r.stderr
+    assert "已生成报告" in r.stdout
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert wb.sheetnames[0] == "汇总" and "说明" in wb.sheetnames
+    assert list(scratch.iterdir()) == []
+
+
 def test_a_command_leaves_its_writes_in_the_database_file(tmp_path):
     """The update is in the database file itself, not only in its write-ahead log: the connection
     was closed (copying the log back) before the process ended."""

@@ -12,7 +12,9 @@ by one) takes another 8 ms, after the command has finished and its database is c
 CLI's context closes it: on SQLite the last close copies the write-ahead log back into the
 file). When nothing could still need the interpreter (no exit handler registered, no other
 thread, no database connection left open, SQLAlchemy not loaded), the process flushes its
-output and ends there; otherwise it exits as usual.
+output and ends there; otherwise it exits as usual. openpyxl's handler, which deletes leftover
+temporary files, is run first when it is the only one. A report command leaves its millions of
+objects to that end (``keep_until_exit``) rather than freeing them one by one.
 
 `tracker --help` (also `-h`, or no arguments) prints the root help typer renders for a terminal
 of 80 columns or more, from the copy of it in ``tracker/cli/root_help-typer-<version>.txt``,
@@ -29,10 +31,30 @@ ROOT_HELP = "root_help-typer-{}.txt"  # rendered by `make help`
 ROOT_HELP_ARGS: tuple[list[str], ...] = ([], ["--help"], ["-h"])  # the command lines that print the root help
 
 
+_kept: list[object] = []  # what a command left for the process's end (``keep_until_exit``)
+_main = False  # the console script is running: ``leave`` ends the process after the command
+
+
+def keep_until_exit(obj: object) -> bool:
+    """Leave ``obj`` alive to the end of the process, when the console script runs the command
+    and so will likely end the process without freeing it (True); otherwise do nothing.
+
+    A report holds millions of small objects: freeing them one by one takes a tenth of a second
+    after its file is written. They are frozen out of the collector's walks as well.
+    """
+    if not _main:
+        return False
+    _kept.append(obj)
+    gc.freeze()
+    return True
+
+
 def main() -> None:
+    global _main
     if root_help():
         leave(0)
         sys.exit(0)
+    _main = True
     gc.disable()
     try:
         from tracker.cli import main as run
@@ -56,9 +78,12 @@ def leave(code: object) -> None:
     if not isinstance(code, int) or isinstance(code, bool) or not 0 <= code <= 255:
         return  # a message or an odd code: Python prints or maps it
     pending = getattr(atexit, "_ncallbacks", None)
+    handlers = -1 if pending is None else pending()  # -1: not known
+    if handlers == 1 and _ran_openpyxls_handler():
+        handlers = 0
     threading = sys.modules.get("threading")
     db = sys.modules.get("tracker.db")
-    if (pending is None or pending() or threading is not None and threading.active_count() > 1
+    if (handlers or threading is not None and threading.active_count() > 1
             or db is not None and db.Connection.open_count or "sqlalchemy" in sys.modules):
         return
     try:
@@ -67,6 +92,21 @@ def leave(code: object) -> None:
     except Exception:  # noqa: BLE001 - a closed pipe: Python's own exit reports it
         return
     os._exit(code)
+
+
+def _ran_openpyxls_handler() -> bool:
+    """With one exit handler registered: if it is openpyxl's (it deletes the temporary files of
+    write-only sheets that were not saved), run it now and say so.
+
+    openpyxl registers it when its writer module is imported; the count of handlers atexit
+    keeps counts every one ever registered, so one in all with that module loaded is that one.
+    """
+    writer = sys.modules.get("openpyxl.worksheet._writer")
+    handler = getattr(writer, "_openpyxl_shutdown", None)
+    if handler is None:
+        return False
+    handler()
+    return True
 
 
 def completing() -> bool:

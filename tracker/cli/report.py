@@ -3,6 +3,7 @@
 import typer
 
 from tracker.cli import context
+from tracker.entry import keep_until_exit
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -41,7 +42,8 @@ def weekly(
         res = weekly_report(context(ctx), week=week, on=parse_day(on, "--date 日期") if on else None, unit=unit,
                             fmt=fmt, output=output)
         _show(res)
-        del res  # freed here, before the collector is back on
+        keep_until_exit(res)  # else freed here, before the collector is back on
+        del res
 
 
 @app.command("yearend")
@@ -60,4 +62,7 @@ def yearend(
     from tracker.reports import no_gc, yearend_report
 
     with no_gc():
-        _show(yearend_report(context(ctx), year=year, half=half, unit=unit, fmt=fmt, output=output))
+        res = yearend_report(context(ctx), year=year, half=half, unit=unit, fmt=fmt, output=output)
+        _show(res)
+        keep_until_exit(res)
+        del res
