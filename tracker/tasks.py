@@ -77,10 +77,7 @@ class TaskView:
     targets_deadline: date | None = None
     hold_until: date | None = None
     hold_state: int | None = None
-
-    @property
-    def id(self) -> int:
-        return int(self.row["id"])
+    id: int = -1  # the row's id (``build_views`` sets it: reports read it hundreds of thousands of times)
 
     @property
     def unit(self) -> str:
@@ -150,7 +147,7 @@ def rollup(row: dict[str, Any], targets: list[dict[str, Any]], children: list[fl
     """A task's completion, earliest unmet target deadline, latest target deadline, and the day
     until which it must hold a level with how it held (None, None without level targets).
 
-    Also sets each target's ``completion``. The same function feeds live views and the stored
+    Also sets each target's ``completion`` (and ``ratio``, unclamped). The same function feeds live views and the stored
     rollup columns, so the two cannot disagree in how they count. A recurring target's open
     deadline is the end of its first unmet period, not the plan's end.
     """
@@ -160,7 +157,8 @@ def rollup(row: dict[str, Any], targets: list[dict[str, Any]], children: list[fl
     hold_until: date | None = None
     hold_state: int | None = None
     for t in targets:
-        t["completion"] = st.target_completion(t, done)
+        ratio = t["ratio"] = st.raw_target_ratio(t, done)  # unclamped, for 超额完成 (reports)
+        t["completion"] = None if ratio is None else st.clamp(ratio)  # st.target_completion
         rule = t.get("rule") or st.CUMULATIVE
         d = to_date(t["deadline"])
         if d is not None:
@@ -201,7 +199,7 @@ def build_views(
     by_task: dict[int, list[dict[str, Any]]] = {}
     for t in targets or []:
         by_task.setdefault(int(t["task_id"]), []).append(t)
-    views = {int(r["id"]): TaskView(row=r, targets=by_task.get(int(r["id"]), [])) for r in rows}
+    views = {(i := int(r["id"])): TaskView(row=r, targets=by_task.get(i, []), id=i) for r in rows}
     if targets is not None:
         for v in views.values():
             parent = v.row["parent_id"]

@@ -825,14 +825,17 @@ def _plain_report_table(b: Any, right: Any, width: int = REPORT_WIDTH) -> str:
     """A report table as aligned plain text within ``width`` columns, never cutting a value:
     figures keep their width, long texts wrap onto more lines; when even that does not fit,
     each row becomes a block of "列名：值" lines."""
-    from tracker.reports.layout import fmt_cell
+    from tracker.reports.layout import fmt_column
 
     cells = _cells_cached()
-    texts = [[fmt_cell(col.kind, v) for col, v in zip(b.cols, r, strict=True)] for r in b.rows]
+    # Worked a column at a time: a year-end report's tables have half a million cells.
+    raw = list(zip(*b.rows, strict=True)) if b.rows else [() for _ in b.cols]
+    columns = [fmt_column(col.kind, values) for col, values in zip(b.cols, raw, strict=True)]
+    sizes = [list(map(cells, col)) for col in columns]
     wraps = [col.kind == "text" for col in b.cols]
     # A figure keeps its width; its header may take two lines.
-    natural = [max([cells(col.name) if wr else max(2, (cells(col.name) + 3) // 4 * 2)]
-                   + [cells(r[j]) for r in texts]) for j, (col, wr) in enumerate(zip(b.cols, wraps, strict=True))]
+    natural = [max(cells(col.name) if wr else max(2, (cells(col.name) + 3) // 4 * 2), max(sz, default=0))
+               for col, wr, sz in zip(b.cols, wraps, sizes, strict=True)]
     flush_right = [col.kind in right for col in b.cols]
     fixed = sum(w for w, wr in zip(natural, wraps, strict=True) if not wr)
     gap = 2 if fixed + 2 * (len(b.cols) - 1) + 8 * sum(wraps) <= width else 1
@@ -842,7 +845,7 @@ def _plain_report_table(b: Any, right: Any, width: int = REPORT_WIDTH) -> str:
     if text_cols:
         floor = 8
         if room < floor * len(text_cols):
-            return _report_records(b, texts, width, cells)
+            return _report_records(b, [list(r) for r in zip(*columns, strict=True)], width, cells)
         for j in text_cols:
             widths[j] = natural[j]
         while sum(widths[j] for j in text_cols) > room:  # narrow the widest text column, a cell at a time
@@ -851,7 +854,7 @@ def _plain_report_table(b: Any, right: Any, width: int = REPORT_WIDTH) -> str:
                 break
             widths[k] -= 1
     elif fixed + gap * (len(b.cols) - 1) > width:
-        return _report_records(b, texts, width, cells)
+        return _report_records(b, [list(r) for r in zip(*columns, strict=True)], width, cells)
     # Headers wrap like texts where their column is narrower than the name.
 
     def pad(text: str, w: int, to_right: bool) -> str:
@@ -875,8 +878,17 @@ def _plain_report_table(b: Any, right: Any, width: int = REPORT_WIDTH) -> str:
     lines = [b.title] if b.title else []
     lines += block([col.name for col in b.cols], [False] * len(b.cols))
     lines.append((" " * gap).join("─" * w for w in widths))
-    for row in texts:
-        lines += block(row, flush_right)
+    # Each row on one line, its cells padded a column at a time, but for the rows with a text
+    # wider than its column (only text columns are ever narrowed): those wrap, as ``block`` does.
+    padded = [[" " * (w - n) + v for v, n in zip(col, sz, strict=True)] if to_right else
+              [v + " " * (w - n) for v, n in zip(col, sz, strict=True)]
+              for col, sz, w, to_right in zip(columns, sizes, widths, flush_right, strict=True)]
+    wrapped = {i for j in text_cols for i, n in enumerate(sizes[j]) if n > widths[j]}
+    for i, row in enumerate(zip(*padded, strict=True)):
+        if i in wrapped:
+            lines += block([col[i] for col in columns], flush_right)
+        else:
+            lines.append(sep.join(row).rstrip())
     return "\n".join(lines)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
 from typing import Any, TypeVar
 
 from tracker import counting, store
@@ -58,11 +57,7 @@ class TargetLine:
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)  # the target row
     task_done: bool = False
     subject: str | None = None
-
-    @cached_property
-    def ratio(self) -> float | None:
-        """Completion in percent, unclamped (120 for 120/100)."""
-        return st.raw_target_ratio(self.raw, self.task_done)
+    ratio: float | None = None  # completion in percent, unclamped (120 for 120/100)
 
     @property
     def text(self) -> str:
@@ -128,6 +123,7 @@ def make_line(v: TaskView, depth: int, state: history.State) -> Line:
         id=int(t["id"]), kind=t["kind"], goal=target_goal_text(t), measure=t["measure"] or "",
         commitment=t["commitment"], quote=t["quote"], current=t["current_value"], subject=t.get("subject"),
         completion=t.get("completion"), raw=t, task_done=v.done,
+        ratio=t["ratio"] if "ratio" in t else st.raw_target_ratio(t, v.done),  # set by tasks.rollup
     ) for t in v.targets]
     return Line(
         id=v.id, unit=v.unit, label=v.row["label"] or "", title=v.row["title"], depth=depth,
@@ -758,12 +754,13 @@ def yearend(ctx: Context, year: int | None = None, half: int | None = None, unit
     y, start, end = period_of(ctx, year, half)
     as_of = min(end, ctx.today)
     basic = float(ctx.config.get("report", "basic_done_percent"))
+    rules = ctx.rules
     src, state = load_at(ctx, unit, as_of, quotes=True)
     rows = src.rows_at(as_of)
     if src.log or rows is not src.rows:  # things happened after the period: its state differs from the stored one
-        views = history.views_at(rows, src.targets, state, as_of, ctx.rules)
+        views = history.views_at(rows, src.targets, state, as_of, rules)
     else:
-        views = build_views(src.rows, src.targets, as_of, ctx.rules)
+        views = build_views(src.rows, src.targets, as_of, rules)
 
     # Top-level items of the period, each with its sub-items.
     chosen: list[tuple[TaskView, int]] = []
@@ -785,7 +782,7 @@ def yearend(ctx: Context, year: int | None = None, half: int | None = None, unit
     multi = 0
     for v, depth in chosen:
         ln = make_line(v, depth, state)
-        ln.pace = v.pace(ctx.rules)
+        ln.pace = v.pace(rules)
         part: float | None = None  # a multi-year item: percent of it due by the end of the period
         if v.deadline is not None and v.deadline > end and v.start is not None and v.start < v.deadline:
             part = st.expected_progress(v.start, v.deadline, end)

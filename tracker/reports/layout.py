@@ -8,6 +8,7 @@ column's ``kind`` says how to show them (``fmt_cell``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -101,6 +102,17 @@ def fmt_cell(kind: str, value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def fmt_column(kind: str, values: Sequence[Any]) -> list[str]:
+    """``fmt_cell`` over a column's values (the common kinds without a call a cell)."""
+    if kind in ("text", "status", "result"):
+        return ["" if v is None else v if v.__class__ is str else fmt_cell(kind, v) for v in values]
+    if kind in ("pct", "bar"):
+        return ["" if v is None else f"{float(v):.1f}%" for v in values]
+    if kind == "int":
+        return ["" if v is None else str(int(v)) for v in values]
+    return [fmt_cell(kind, v) for v in values]
 
 
 CN_DIGITS = "零一二三四五六七八九"
