@@ -89,7 +89,7 @@ def _dicts(cur: Any) -> list[dict[str, Any]]:
     if cur.description is None:
         return []
     cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]  # noqa: B905 - a row has its description's length
 
 
 class Connection:

@@ -123,6 +123,9 @@ def reading_completion(target: dict[str, Any]) -> Callable[[float | None], float
     if goal is None:
         return lambda current: None
     comparator, start = target.get("comparator"), target.get("start_value")
+    if comparator != "<=" and (start is None or start == goal) and goal != 0:
+        # The common case, ``_reading_ratio``'s last line clamped, written out: one call a reading.
+        return lambda current: 0.0 if current is None else min(100.0, max(0.0, current / goal * 100))
 
     def completion(current: float | None) -> float | None:
         if current is None:

@@ -81,15 +81,14 @@ def replay(log: list[dict[str, Any]], keep: list[date], model: CompletionModel |
     wanted = set(days or [])
     state = start.copy() if start is not None else State()
     comp: dict[int, float] | None = None
-    rows = iter(log)
-    pending: dict[str, Any] | None = next(rows, None)
+    n, i = len(log), 0
     for day in sorted(set(keep) | wanted):
         key = day.isoformat()
-        dirty: set[int] = set()
-        while pending is not None and pending["happened_on"] <= key:
-            apply(state, pending)
-            dirty.add(pending["task_id"])
-            pending = next(rows, None)
+        first = i
+        while i < n and log[i]["happened_on"] <= key:
+            apply(state, log[i])
+            i += 1
+        dirty = {r["task_id"] for r in log[first:i]}
         if day in keep:
             states[day] = state.copy()
         if model is not None and day in wanted:
@@ -177,6 +176,8 @@ class CompletionModel:
             tid = int(t["task_id"])
             if tid in ids and t["kind"] in st.NUMERIC_KINDS:
                 self.targets[tid].append((t["id"], st.reading_completion(t)))
+        self._plan: dict[int, tuple[tuple[int, Callable[[float | None], float | None]], ...]] = {
+            k: tuple(v) for k, v in self.targets.items()}
         # Children before parents.
         order: list[int] = []
         seen: set[int] = set()
@@ -202,9 +203,9 @@ class CompletionModel:
     def _one(self, tid: int, state: State, out: dict[int, float]) -> float:
         if tid in state.done_on:
             return 100.0
-        parts = []
+        total, count = 0.0, 0
         values, seen = state.values, self._seen
-        for key, completion in self.targets[tid]:
+        for key, completion in self._plan[tid]:
             value = values.get(key)
             hit = seen.get(key)
             if hit is not None and hit[0] == value:
@@ -213,9 +214,10 @@ class CompletionModel:
                 c = completion(value)
                 seen[key] = (value, c)
             if c is not None:
-                parts.append(c)
-        if parts:
-            return sum(parts) / len(parts)
+                total += c
+                count += 1
+        if count:
+            return total / count
         if tid in state.percent:
             return st.clamp(state.percent[tid])
         kids = self.children[tid]
