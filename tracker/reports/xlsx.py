@@ -155,6 +155,14 @@ def _column_values(kind: str, raw: list[Any]) -> list[Any]:
     return [_value(kind, v) for v in raw]
 
 
+@functools.lru_cache(maxsize=4096)
+def to_excel(day: date) -> float:
+    """A date as Excel's serial number, as openpyxl writes it (remembered: deadlines repeat)."""
+    from openpyxl.utils.datetime import to_excel as serial
+
+    return float(serial(day))
+
+
 def _sheet_columns(t: Table) -> tuple[list[list[Any]], list[list[int]], list[int]]:
     """Cell values by column, the indentation found in text cells, and column widths (in
     characters)."""
@@ -318,7 +326,6 @@ def _column_xml(letter: str, kind: str, values: list[Any], depths: list[int], wi
                 bold: bool, style_id: Any) -> tuple[list[str], list[int] | None]:
     """One column's cells (rows ``first`` on) as worksheet XML, and the lines each wrapped text
     takes (None: nothing wraps)."""
-    from openpyxl.utils.datetime import to_excel
 
     out: list[str] = []
     lines: list[int] | None = None
