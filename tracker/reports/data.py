@@ -178,10 +178,12 @@ def load_at(ctx: Context, unit: str | None, day: date, quotes: bool = False,
         if after:
             # Only what an effective row after the day changed can differ from the stored state
             # (a retracted row never counted): without such rows, the lookup is skipped.
-            if any(r["value"] is not None and r["target_id"] is not None for r in after):
-                got["values"] = store.report_values_at(c, key, unit_id)
-            if any(r["percent"] is not None for r in after):
-                got["percents"] = store.report_percents_at(c, key, unit_id)
+            valued = sorted({r["target_id"] for r in after if r["value"] is not None and r["target_id"] is not None})
+            if valued:
+                got["values"] = store.report_values_at(c, key, valued)
+            given = sorted({r["task_id"] for r in after if r["percent"] is not None})
+            if given:
+                got["percents"] = store.report_percents_at(c, key, given)
             if any(r["action"] in ("done", "reopen") for r in after):
                 got["done"] = store.report_done_at(c, key, unit_id)
             renewed = {r["task_id"] for r in after if r["happened_on"] <= upto}
