@@ -97,6 +97,43 @@ def test_plain_lines_print_what_rich_prints(monkeypatch, text, width) -> None:  
         assert buf.getvalue() == ""
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=hs.text(alphabet="ab/中文:.x -_\t", min_size=1, max_size=150), width=hs.sampled_from([20, 80]),
+       tty=hs.booleans())
+def test_report_written_says_what_rich_says(monkeypatch, path, width, tty) -> None:  # type: ignore[no-untyped-def]
+    """The line after a report is written: the same with or without rich's console, on a
+    terminal (a green mark) or not, however long the path (never wrapped)."""
+    from rich.console import Console
+    from rich.text import Text
+
+    class Stream(Utf8Buffer):
+        def isatty(self) -> bool:
+            return tty
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    fast = Stream()
+    monkeypatch.setattr(sys, "stdout", fast)
+    render.report_written(path)
+    expected = Stream()
+    Console(file=expected, width=width, highlight=False, force_terminal=tty, color_system="standard" if tty else None,
+            soft_wrap=False).print(Text("✓ ", style="green") + Text(f"已生成报告：{path}"), soft_wrap=True)
+    assert fast.getvalue() == expected.getvalue()
+
+
+def test_file_reports_do_not_load_rich_console(sqlite_world) -> None:  # type: ignore[no-untyped-def]
+    sqlite_world.run("unit", "add", "教育局")
+    sqlite_world.run("task", "add", "新建学校2所", "--unit", "教育局", "--target", "新建学校2所", "--due", "2023-12-31")
+    for fmt in ("md", "xlsx"):
+        code = (f"import sys; sys.argv = ['tracker', 'report', 'weekly', '--format', '{fmt}', '-o', 'w.{fmt}']\n"
+                "try:\n    import tracker.cli as c; c.main()\nexcept SystemExit as e:\n    print('EXIT', e.code)\n"
+                "print('LOADED', [m for m in ('rich.console', 'rich.table') if m in sys.modules])")
+        r = subprocess.run([sys.executable, "-c", code], cwd=sqlite_world.path, capture_output=True, text=True,
+                           timeout=60, env={**os.environ, "COLUMNS": "100"})
+        assert "EXIT 0" in r.stdout and "LOADED []" in r.stdout and "已生成报告" in r.stdout, r.stdout + r.stderr
+        assert (sqlite_world.path / f"w.{fmt}").stat().st_size > 1000
+
+
 # -- the board's lights ---------------------------------------------------------------------------
 DAYS = hs.one_of(hs.none(), hs.dates(date(2023, 1, 1), date(2024, 6, 30)).map(date.isoformat))
 

@@ -926,9 +926,13 @@ def _fits_plain(line: str, width: int) -> bool:
 
 
 def report_written(path: Any) -> None:
-    """Say where a report went, the path on one line (never wrapped)."""
-    _rich()
+    """Say where a report went, the path on one line (never wrapped); without loading rich's
+    console when its output would be the same (a file report needs nothing else of rich)."""
     reset()
+    # (rich's Text + Text keeps the first one's style for the whole line: all of it is green)
+    if _plain_lines([Styled(f"✓ 已生成报告：{path}", "green")], sys.stdout, soft_wrap=True):
+        return
+    _rich()
     out().print(Text("✓ ", style="green") + Text(f"已生成报告：{path}"), soft_wrap=True)
 
 
