@@ -607,8 +607,8 @@ def report_percents_at(c: Connection, day: str, task_ids: list[int]) -> list[dic
 def _per_id(c: Connection, sql: str, day: str, ids: list[int]) -> list[dict[str, Any]]:
     """``sql`` (with ``{marks}`` for an IN list) over the ids, 500 at a time.
 
-    The ids come from the log rows the caller already read: finding them again in SQL (the
-    distinct targets of the rows after a day) took half of a look-up's time.
+    The report look-ups take their ids from the log rows the caller already read: finding them
+    again in SQL (the distinct targets of the rows after a day) took half of a look-up's time.
     """
     out: list[dict[str, Any]] = []
     for i in range(0, len(ids), 500):
@@ -632,16 +632,9 @@ def report_done_at(c: Connection, day: str, unit_id: int | None = None) -> list[
 
 def report_last_updates_at(c: Connection, day: str, task_ids: list[int]) -> list[dict[str, Any]]:
     """For the given tasks: the day of their last effective update up to ``day`` (None: none yet)."""
-    out: list[dict[str, Any]] = []
-    for i in range(0, len(task_ids), 500):
-        chunk = task_ids[i:i + 500]
-        marks, in_params = _in(chunk)
-        out += c.query(
-            "SELECT k.id AS task_id, (SELECT max(pu.happened_on) FROM progress_update pu WHERE pu.task_id = k.id "
-            f"AND {_UPTO} AND {_EFFECTIVE}) AS last_on FROM task k WHERE k.id IN ({marks})",
-            day=day, **in_params,
-        )
-    return out
+    return _per_id(c, "SELECT k.id AS task_id, (SELECT max(pu.happened_on) FROM progress_update pu WHERE "
+                      f"pu.task_id = k.id AND {_UPTO} AND {_EFFECTIVE}) AS last_on FROM task k WHERE k.id IN ({{marks}})",
+                   day, task_ids)
 
 
 def report_notes_at(c: Connection, day: str, unit_id: int | None = None) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ from tracker.reports.layout import (
     Table,
     cn_date,
     fmt_cell,
+    fmt_column,
 )
 from tracker.width import text_width
 
@@ -166,12 +167,10 @@ def column_widths(names: list[str], kinds: list[str], texts: list[list[str]], si
 
 
 def _column_texts(kind: str, values: tuple[Any, ...]) -> list[str]:
-    """``_cell_text`` over a column (the common kinds without a call a cell)."""
-    if kind in ("text", "status", "result"):
-        return ["" if v is None else v if isinstance(v, str) else fmt_cell(kind, v) for v in values]
-    if kind in ("pct", "bar"):
-        return ["" if v is None else f"{float(v):.1f}%" for v in values]
-    return [_cell_text(kind, v) for v in values]
+    """``_cell_text`` over a column: dates in 公文 form, the rest as every format shows them."""
+    if kind == "date":
+        return [_cell_text(kind, v) for v in values]
+    return fmt_column(kind, values)
 
 
 _CELL_END = "</w:t></w:r></w:p></w:tc>"

@@ -10,7 +10,7 @@ import re
 from html import escape
 from typing import Any
 
-from tracker.reports.layout import RIGHT, Chart, Doc, Heading, Para, Table, cn_date, fmt_cell
+from tracker.reports.layout import RIGHT, Chart, Doc, Heading, Para, Table, cn_date, fmt_cell, fmt_column
 
 LIGHT_COLOURS = {"绿": "#43a047", "黄": "#f9a825", "红": "#e53935", "完成": "#1e88e5",
                  "超额完成": "#1565c0", "逾期完成": "#5e35b1", "基本完成": "#7cb342", "未完成": "#fb8c00",
@@ -216,7 +216,7 @@ def _column(kind: str, values: tuple[Any, ...], label: str) -> list[str]:
     """``_cell`` over a column: the texts escaped only where they need it, the cell's markup
     chosen once for the column where it does not depend on the value."""
     lab = f' data-label="{label}"'
-    texts = [fmt_cell(kind, v) for v in values]
+    texts = fmt_column(kind, values)
     texts = [_e(x) if _ESCAPED.search(x) else x for x in texts]
     if kind in ("status", "result", "bar"):
         return [_cell(kind, v, label) for v in values]
