@@ -54,8 +54,6 @@ class TargetLine:
     quote: str | None
     current: float | None
     completion: float | None  # 0–100
-    raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)  # the target row
-    task_done: bool = False
     subject: str | None = None
     ratio: float | None = None  # completion in percent, unclamped (120 for 120/100)
 
@@ -122,8 +120,7 @@ def make_line(v: TaskView, depth: int, state: history.State) -> Line:
     targets = [TargetLine(
         id=int(t["id"]), kind=t["kind"], goal=target_goal_text(t), measure=t["measure"] or "",
         commitment=t["commitment"], quote=t["quote"], current=t["current_value"], subject=t.get("subject"),
-        completion=t.get("completion"), raw=t, task_done=v.done,
-        ratio=t["ratio"] if "ratio" in t else st.raw_target_ratio(t, v.done),  # set by tasks.rollup
+        completion=t.get("completion"), ratio=t["ratio"],  # both set by tasks.rollup
     ) for t in v.targets]
     return Line(
         id=v.id, unit=v.unit, label=v.row["label"] or "", title=v.row["title"], depth=depth,

@@ -171,13 +171,12 @@ class CompletionModel:
                 children[p].append(int(r["id"]))
         self.children = children
         # Each numeric target as its id and its completion as a function of its current value.
-        self.targets: dict[int, list[tuple[int, Callable[[float | None], float | None]]]] = {i: [] for i in ids}
+        numeric: dict[int, list[tuple[int, Callable[[float | None], float | None]]]] = {i: [] for i in ids}
         for t in targets:
             tid = int(t["task_id"])
             if tid in ids and t["kind"] in st.NUMERIC_KINDS:
-                self.targets[tid].append((t["id"], st.reading_completion(t)))
-        self._plan: dict[int, tuple[tuple[int, Callable[[float | None], float | None]], ...]] = {
-            k: tuple(v) for k, v in self.targets.items()}
+                numeric[tid].append((t["id"], st.reading_completion(t)))
+        self.targets = {tid: tuple(pairs) for tid, pairs in numeric.items()}  # tuples: walked for every state
         # Children before parents.
         order: list[int] = []
         seen: set[int] = set()
@@ -205,7 +204,7 @@ class CompletionModel:
             return 100.0
         total, count = 0.0, 0
         values, seen = state.values, self._seen
-        for key, completion in self._plan[tid]:
+        for key, completion in self.targets[tid]:
             value = values.get(key)
             hit = seen.get(key)
             if hit is not None and hit[0] == value:

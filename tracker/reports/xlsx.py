@@ -141,12 +141,9 @@ class _Styles:
         return name
 
 
-_TEXT_KINDS = ("text", "status", "result")  # cells of these kinds are texts or empty
-
-
 def _column_values(kind: str, raw: list[Any]) -> list[Any]:
     """``_value`` over a column (the common kinds without a call a cell)."""
-    if kind in _TEXT_KINDS:
+    if kind in ("text", "status", "result"):
         return [None if v is None or v == "" else str(v) for v in raw]
     if kind in ("pct", "bar"):
         return [None if v is None or v == "" else round(round(float(v), 1) / 100, 6) for v in raw]
@@ -176,14 +173,6 @@ def _sheet_columns(t: Table) -> tuple[list[list[Any]], list[list[int]], list[int
         depth = [0] * len(values)
         width = _width(c.name)
         wide = 12 if k == "date" else 8
-        if k in _TEXT_KINDS and not any(x is not None and x[0] == "　" for x in values):
-            # Texts none of which is indented (most columns): the widest decides, as cell by
-            # cell below (a text cell is never empty: ``_column_values`` makes "" None).
-            width = max(width, max(map(_width, filter(None, values)), default=0))
-            columns.append(values)
-            depths.append(depth)
-            widths.append(width)
-            continue
         for i, x in enumerate(values):
             if isinstance(x, str):
                 w = 0
