@@ -62,3 +62,36 @@ def test_many_writers_keep_every_row(world, procs, each):
     assert total == procs * each
     notes = {r["note"] for t in tasks for r in w.json("task", "log", str(t["id"]))}
     assert len(notes) == procs * each  # every process's every update, none lost or merged
+
+
+def test_a_read_sees_one_snapshot_while_another_process_commits(world):
+    """``Database.read`` is one snapshot: a report's several queries never mix two states of the
+    data, even when another process commits between them (WAL on SQLite, REPEATABLE READ on
+    PostgreSQL)."""
+    from tracker.db import Database
+
+    w = world
+    w.run("unit", "add", "区卫生健康局")
+    w.run("task", "add", "招聘医生", "--unit", "区卫生健康局", "--count", "256", "--measure", "名")
+    reader, writer = Database(w.db_url), Database(w.db_url)
+
+    def two_queries(c):
+        first = c.scalar("SELECT count(*) FROM progress_update")
+        writer.write(lambda wc: wc.execute(
+            "INSERT INTO progress_update (task_id, target_id, action, value, happened_on, recorded_at) "
+            "VALUES (1, 1, 'update', 5, '2023-10-09', '2023-10-09 09:00:00')"))
+        return first, c.scalar("SELECT count(*) FROM progress_update")
+
+    try:
+        assert reader.read(two_queries) == (0, 0)  # the other process's row is not seen halfway
+        assert reader.read(lambda c: c.scalar("SELECT count(*) FROM progress_update")) == 1  # the next read does
+        # Without a snapshot, the second query would have counted the row committed in between.
+        c = reader.conn
+        first = c.scalar("SELECT count(*) FROM progress_update")
+        writer.write(lambda wc: wc.execute("DELETE FROM progress_update"))
+        c.end_read()
+        assert (first, c.scalar("SELECT count(*) FROM progress_update")) == (1, 0)
+        c.end_read()
+    finally:
+        reader.close()
+        writer.close()

@@ -225,9 +225,22 @@ class Connection:
         else:
             self._pg.commit()
 
+    def begin_read(self) -> None:
+        """Start a read transaction: one snapshot until ``end_read`` (see ``Database.read``)."""
+        if self.is_sqlite:
+            if not self._raw.in_transaction:
+                self._raw.execute("BEGIN")
+        elif self._pg.info.transaction_status == 0:  # IDLE: the next statement would start one
+            with self._pg.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
     def end_read(self) -> None:
-        """Close the implicit read transaction psycopg2 opens on PostgreSQL."""
-        if not self.is_sqlite and self._pg.info.transaction_status != 0:  # not IDLE
+        """End the read transaction (``begin_read``, or the one psycopg2 opens by itself)."""
+        if self.is_sqlite:
+            if self._raw.in_transaction and not self.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._raw.execute("COMMIT")
+        elif self._pg.info.transaction_status != 0:  # not IDLE
             self._pg.rollback()
 
     def close(self) -> None:
@@ -351,9 +364,21 @@ class Database:
                 raw.execute("PRAGMA wal_checkpoint(PASSIVE)")  # never waits for other readers
 
     def read(self, fn: Callable[[Connection], T]) -> T:
-        """Run a read-only function; on PostgreSQL, end its implicit transaction afterwards."""
+        """Run a read-only function in one snapshot of the database.
+
+        Its queries all see the database as it was at the first of them, whatever other
+        processes commit meanwhile: a report's tasks, targets and log rows, read in several
+        statements, never mix two states. On SQLite that is one deferred transaction (a
+        reader never blocks writers in WAL mode); on PostgreSQL a read-only REPEATABLE READ
+        transaction (psycopg2 opens one at the first statement; READ COMMITTED, its default,
+        gives each statement a snapshot of its own). Inside a write it is that transaction.
+        """
+        c = self.conn
+        if c.in_transaction:
+            return fn(c)
+        c.begin_read()
         try:
-            return fn(self.conn)
+            return fn(c)
         finally:
             if self._conn is not None:
                 self._conn.end_read()
