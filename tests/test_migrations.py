@@ -32,10 +32,10 @@ def test_empty_database_to_head(empty_db_url):
     assert db.ensure_schema() is None  # nothing to copy aside in an empty database
     assert db.current_revision() == HEAD
     assert TABLES <= table_names(db)
-    if db.is_sqlite:  # the board's version counts every change (0008); a rebuilt table would lose them
-        from tracker.store import BOARD_TRIGGERS
+    if db.is_sqlite:  # the data version counts every change (0008, 0009); a rebuilt table would lose them
+        from tracker.store import DATA_TRIGGERS
 
-        assert sorted(BOARD_TRIGGERS) == [r["name"] for r in db.conn.query(
+        assert sorted(DATA_TRIGGERS) == [r["name"] for r in db.conn.query(
             "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]
     db.close()
 
@@ -64,7 +64,7 @@ def counts(db: Database) -> dict[str, int]:
     return out
 
 
-@pytest.mark.parametrize("start", ["0001", "0002", "0003", "0006", "0007"])
+@pytest.mark.parametrize("start", ["0001", "0002", "0003", "0006", "0007", "0008"])
 def test_previous_revision_with_data_to_head(empty_db_url, tmp_path, start):
     db = Database(empty_db_url)
     run_upgrade(db, start)
@@ -265,4 +265,47 @@ def test_board_cache_revision_from_0007_with_data_and_back(empty_db_url):
     if db.is_sqlite:
         assert db.conn.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'") == 0
     assert counts(db) == {"unit": 4, "plan": 1, "task": 9, "target": 9, "progress_update": 9}
+    db.close()
+
+
+def test_log_stamp_revision_from_0008_with_data_and_back(empty_db_url):
+    """0009 makes the data version count changes to targets and the progress log too, so that it
+    stands for everything a report reads (``store.data_version``)."""
+    from alembic import command
+
+    from tracker import store
+    from tracker.migrations import alembic_config
+
+    db = Database(empty_db_url)
+    run_upgrade(db, "0008")
+    fill_first_revision(db)
+    c = db.conn
+    if db.is_sqlite:
+        assert db.read(store.data_version) is None  # 0008's triggers alone do not cover the log
+    run_upgrade(db, "0009")
+    before = db.read(store.data_version)
+    with c.transaction():
+        c.execute("INSERT INTO progress_update (task_id, target_id, action, value, happened_on, recorded_at) "
+                  "VALUES (1, 1, 'update', 4, '2023-08-02', '2023-08-02 09:00:00')")
+        c.execute("UPDATE target SET current_value = 4 WHERE id = 1")
+        c.execute("DELETE FROM progress_update WHERE task_id = 10")
+        c.execute("DELETE FROM target WHERE task_id = 10")
+    after = db.read(store.data_version)
+    board = db.read(lambda c: store.board_version(c, "2023-10-09", "r"))
+    if db.is_sqlite:
+        assert before == 3 + 1 + 10  # the units, plan and tasks written under 0008
+        assert after == before + 4  # a row each, none of them in task, plan or unit
+        assert board == (after, False)  # the board's version is the same counter
+    else:  # no triggers on PostgreSQL: nothing claims two reads saw the same rows
+        assert before is None and after is None and board is None
+    cfg = alembic_config(db.url)
+    with db.engine().begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "0008")
+    assert db.current_revision() == "0008"
+    if db.is_sqlite:
+        assert sorted(store.BOARD_TRIGGERS) == [r["name"] for r in db.conn.query(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]
+        db.conn.end_read()
+    assert counts(db) == {"unit": 3, "plan": 1, "task": 10, "target": 9, "progress_update": 10}
     db.close()

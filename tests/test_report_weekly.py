@@ -186,3 +186,57 @@ def test_a_past_week_ignores_later_and_retracted_rows(wk) -> None:  # type: igno
     assert _figures(data.weekly(ctx(), week="2023-W40")) == filed
     now = data.weekly(ctx(), week="2023-W41")
     assert "周日到期的事项" in titles(now.completed)
+
+
+def _more_weeks(w) -> None:  # type: ignore[no-untyped-def]
+    """Dones, percents and retractions spread over the trend's weeks."""
+    w.run("task", "done", "3", "--by", "王五", "--on", "2023-09-28")
+    w.run("undo", "--by", "王五")  # the done is retracted
+    w.run("task", "update", "6", "--percent", "30", "--by", "李四", "--on", "2023-10-05")
+    w.run("task", "done", "7", "--by", "李四", "--on", "2023-10-11")
+    w.run("task", "update", "2", "--value", "9", "--by", "李四", "--on", "2023-10-12")
+    w.run("undo", "--by", "李四")  # the value 9 is retracted
+
+
+def test_trend_from_a_second_process_is_the_trend_of_one_read(wk) -> None:  # type: ignore[no-untyped-def]
+    """On SQLite the trend's seven extra weeks of log are read and replayed in a forked child
+    while the report reads its own week: the figures are those of the report made in one process,
+    whose trend comes from the same replay as the rest."""
+    from tracker import parallel, store
+    from tracker.reports import data
+
+    _more_weeks(wk)
+    c = ctx()
+    for week in ("2023-W40", "2023-W41", "2023-W42"):
+        alone = data.weekly(c, week=week, background=False)
+        assert len(alone.trend) == data.TREND_WEEKS
+        assert data.weekly(c, week=week, background=True) == alone
+    days = [date(2023, 9, 1), date(2023, 9, 29), date(2023, 10, 6), date(2023, 10, 13)]
+    pending = data.trend_in_background(c, None, days)
+    if wk.is_sqlite:
+        assert parallel.possible()
+        assert pending is not None  # the child did run: it is the figures of that run that are compared
+        version, points = pending.result()
+        assert version == c.db.read(store.data_version) is not None
+        assert points == data.trend_points(c, None, days)[1]
+        assert list(points) == days
+        assert points[date(2023, 10, 13)] == pytest.approx(data.weekly(c, week="2023-W41").total.completion)
+    else:  # PostgreSQL keeps no data version to tell that the two reads saw the same rows
+        assert pending is None
+
+
+def test_trend_without_a_data_version_is_worked_out_in_one_process(wk) -> None:  # type: ignore[no-untyped-def]
+    """A SQLite database missing one of the triggers that count changes (a table rebuilt by
+    hand) cannot say whether the child read the same rows: the report is made in one read."""
+    from tracker import store
+    from tracker.reports import data
+
+    if not wk.is_sqlite:
+        pytest.skip("the data version is SQLite's")
+    _more_weeks(wk)
+    c = ctx()
+    alone = data.weekly(c, week="2023-W41", background=False)
+    c.db.write(lambda conn: conn.execute("DROP TRIGGER board_stamp_progress_update_insert"))
+    assert c.db.read(store.data_version) is None
+    assert data.weekly(c, week="2023-W41", background=True) == alone
+    assert data.trend_points(c, None, [date(2023, 10, 13)])[0] is None

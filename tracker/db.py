@@ -96,6 +96,7 @@ class Connection:
     """One open connection; ``query``/``one``/``scalar``/``execute`` take SQL with :name params."""
 
     open_count = 0  # connections opened and not closed in this process (``tracker.entry.leave``)
+    open_files: dict[str, int] = {}  # SQLite files with connections open in this process, and how many
 
     def __init__(self, db: Database):
         self.db = db
@@ -108,6 +109,8 @@ class Connection:
             self._raw.execute("PRAGMA foreign_keys = ON")
             self._raw.execute("PRAGMA journal_mode = WAL")
             self._raw.execute("PRAGMA synchronous = NORMAL")
+            self._file = os.path.realpath(db.sqlite_path)
+            Connection.open_files[self._file] = Connection.open_files.get(self._file, 0) + 1
         else:
             self._pg = _pg_connect(db.url, db.busy_timeout)
         self.in_transaction = False
@@ -246,6 +249,9 @@ class Connection:
     def close(self) -> None:
         if self.is_sqlite:
             self._raw.close()
+            left = Connection.open_files.pop(self._file) - 1
+            if left:
+                Connection.open_files[self._file] = left
         else:
             self._pg.close()
         Connection.open_count -= 1
@@ -280,6 +286,12 @@ class Database:
             self.sqlite_path = path
         elif url.split("://", 1)[0] not in PG_SCHEMES or "://" not in url:
             raise TrackerError(f"不支持的数据库地址：{redact_url(url)}（支持 sqlite:/// 与 postgresql://）")
+
+    def forkable(self) -> bool:
+        """Whether a forked child may open this SQLite database: no connection of this process is
+        open to its file (SQLite's connections must not cross a fork; ``tracker.parallel``)."""
+        return self.is_sqlite and self._engine is None and not Connection.open_files.get(
+            os.path.realpath(self.sqlite_path))
 
     def engine(self) -> Any:
         """The SQLAlchemy engine (created on first use: heavy import)."""

@@ -209,6 +209,12 @@ BOARD_TRIGGERS = tuple(f"board_stamp_{table}_{event}" for table in ("task", "pla
                        for event in ("insert", "update", "delete"))
 _BOARD_TRIGGER_COUNT = ("(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ("
                         + ", ".join(f"'{name}'" for name in BOARD_TRIGGERS) + "))")
+# With revision 0009's on target and progress_update, the version counts every change to what a
+# report reads (SQLite only).
+DATA_TRIGGERS = BOARD_TRIGGERS + tuple(f"board_stamp_{table}_{event}" for table in ("target", "progress_update")
+                                       for event in ("insert", "update", "delete"))
+_DATA_TRIGGER_COUNT = ("(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ("
+                       + ", ".join(f"'{name}'" for name in DATA_TRIGGERS) + "))")
 # A kept board's row, in the order of ``tasks.board``'s tuples.
 BOARD_CACHE_COLUMNS = ("unit", "green", "yellow", "red", "done", "total", "completion", "subs", "cancelled")
 _BOARD_KEPT = ("SELECT 1 FROM board_stamp s WHERE s.id = 1 AND s.board_version = :version "
@@ -227,6 +233,18 @@ def board_version(c: Connection, day: str, basis: str) -> tuple[int, bool] | Non
     if not row or row[0][2] != len(BOARD_TRIGGERS):
         return None
     return int(row[0][0]), bool(row[0][1])
+
+
+def data_version(c: Connection) -> int | None:
+    """The version of everything a report reads (units, plans, tasks, targets, the log): two reads
+    that see the same version see the same rows. None where no such version is kept
+    (PostgreSQL, or a SQLite database missing one of the triggers)."""
+    if not c.is_sqlite:
+        return None
+    row = c.rows(f"SELECT s.data_version, {_DATA_TRIGGER_COUNT} FROM board_stamp s WHERE s.id = 1")
+    if not row or row[0][1] != len(DATA_TRIGGERS):
+        return None
+    return int(row[0][0])
 
 
 def kept_board(c: Connection, version: int, day: str, basis: str) -> list[tuple[Any, ...]]:
@@ -585,6 +603,17 @@ def report_log_after(c: Connection, day: str, unit_id: int | None = None) -> lis
     return c.query(
         "SELECT pu.id, pu.task_id, pu.target_id, pu.action, pu.value, pu.percent, pu.note, pu.author, "
         f"pu.happened_on, pu.recorded_at FROM progress_update pu{join} WHERE pu.happened_on > :day AND {_EFFECTIVE} "
+        "ORDER BY pu.happened_on, pu.recorded_at, pu.id", day=day, unit_id=unit_id,
+    )
+
+
+def trend_log_after(c: Connection, day: str, unit_id: int | None = None) -> list[tuple[Any, ...]]:
+    """``report_log_after``'s rows as tuples of what a completion depends on: (task_id,
+    target_id, action, value, percent, happened_on), for a trend's tens of thousands of rows."""
+    join = " JOIN task k ON k.id = pu.task_id AND k.unit_id = :unit_id" if unit_id is not None else ""
+    return c.rows(
+        "SELECT pu.task_id, pu.target_id, pu.action, pu.value, pu.percent, pu.happened_on "
+        f"FROM progress_update pu{join} WHERE pu.happened_on > :day AND {_EFFECTIVE} "
         "ORDER BY pu.happened_on, pu.recorded_at, pu.id", day=day, unit_id=unit_id,
     )
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tracker.db import Database
 
-HEAD = "0008"
+HEAD = "0009"
 HERE = Path(__file__).resolve().parent
 
 

@@ -8,12 +8,13 @@ year-end plan-versus-result table.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from tracker import counting, store
+from tracker import counting, parallel, store
 from tracker import status as st
 from tracker.context import Context
 from tracker.db import Connection
@@ -139,6 +140,7 @@ class Source:
     targets: list[dict[str, Any]]
     log: list[dict[str, Any]]
     edits: list[dict[str, Any]] = field(default_factory=list)  # task edits after the day, in log order
+    version: int | None = None  # ``store.data_version`` of the snapshot read (None: none kept)
 
     def rows_at(self, day: date) -> list[dict[str, Any]]:
         """The task rows as they stood at the end of ``day`` (later deadline edits undone)."""
@@ -162,11 +164,8 @@ def load_at(ctx: Context, unit: str | None, day: date, quotes: bool = False,
     upto = (until or day).isoformat()
 
     def run(c: Connection) -> tuple[Source, dict[str, list[dict[str, Any]]]]:
-        if unit:
-            u = require_unit(c, unit)
-            units, unit_id = [u], int(u["id"])
-        else:
-            units, unit_id = store.units(c), None
+        version = store.data_version(c)
+        units, unit_id = _units(c, unit)
         rows = store.task_rows(c, unit_id=unit_id, light=not quotes)
         targets = store.target_rows(c, unit_id=unit_id, light=not quotes)
         got = {"notes": store.report_notes_at(c, key, unit_id)}
@@ -175,26 +174,50 @@ def load_at(ctx: Context, unit: str | None, day: date, quotes: bool = False,
         if after:
             # Only what an effective row after the day changed can differ from the stored state
             # (a retracted row never counted): without such rows, the lookup is skipped.
-            valued = sorted({r["target_id"] for r in after if r["value"] is not None and r["target_id"] is not None})
-            if valued:
-                got["values"] = store.report_values_at(c, key, valued)
-            given = sorted({r["task_id"] for r in after if r["percent"] is not None})
-            if given:
-                got["percents"] = store.report_percents_at(c, key, given)
-            if any(r["action"] in ("done", "reopen") for r in after):
-                got["done"] = store.report_done_at(c, key, unit_id)
+            got |= _looked_up(c, key, unit_id,
+                              {r["target_id"] for r in after if r["value"] is not None and r["target_id"] is not None},
+                              {r["task_id"] for r in after if r["percent"] is not None},
+                              any(r["action"] in ("done", "reopen") for r in after))
             renewed = {r["task_id"] for r in after if r["happened_on"] <= upto}
             stale = sorted({r["task_id"] for r in after} - renewed)
             got["last"] = store.report_last_updates_at(c, key, stale)
-        return Source(units, rows, targets, after, edits), got
+        return Source(units, rows, targets, after, edits, version), got
 
     src, got = ctx.db.read(run)
+    return src, _state_at(src.rows, src.targets, got)
+
+
+def _units(c: Connection, unit: str | None) -> tuple[list[dict[str, Any]], int | None]:
+    """The units in scope and the id of the one asked for (None: all)."""
+    if unit:
+        u = require_unit(c, unit)
+        return [u], int(u["id"])
+    return store.units(c), None
+
+
+def _looked_up(c: Connection, key: str, unit_id: int | None, valued: set[int], given: set[int],
+               done_moves: bool) -> dict[str, list[dict[str, Any]]]:
+    """The values, percents and done dates at the end of day ``key`` of what the log rows after it
+    changed (``valued`` targets, ``given`` tasks, any done or reopen)."""
+    got: dict[str, list[dict[str, Any]]] = {}
+    if valued:
+        got["values"] = store.report_values_at(c, key, sorted(valued))
+    if given:
+        got["percents"] = store.report_percents_at(c, key, sorted(given))
+    if done_moves:
+        got["done"] = store.report_done_at(c, key, unit_id)
+    return got
+
+
+def _state_at(rows: list[dict[str, Any]], targets: list[dict[str, Any]],
+              got: dict[str, list[dict[str, Any]]]) -> history.State:
+    """The stored state, with what was looked up as of an earlier day put over it."""
     state = history.State(
-        values={t["id"]: t["current_value"] for t in src.targets if t["current_value"] is not None},
-        percent={r["id"]: r["percent"] for r in src.rows if r["percent"] is not None},
-        done_on={r["id"]: str(r["done_on"])[:10] for r in src.rows if r["done_on"] is not None},
-        last_on={r["id"]: str(r["last_update_on"])[:10] for r in src.rows if r["last_update_on"] is not None},
-        notes={n["task_id"]: n for n in got["notes"] if n["id"] is not None},
+        values={t["id"]: t["current_value"] for t in targets if t["current_value"] is not None},
+        percent={r["id"]: r["percent"] for r in rows if r["percent"] is not None},
+        done_on={r["id"]: str(r["done_on"])[:10] for r in rows if r["done_on"] is not None},
+        last_on={r["id"]: str(r["last_update_on"])[:10] for r in rows if r["last_update_on"] is not None},
+        notes={n["task_id"]: n for n in got.get("notes", []) if n["id"] is not None},
     )
     for r in got.get("values", []):
         _put(state.values, r["target_id"], r["value"])
@@ -204,7 +227,7 @@ def load_at(ctx: Context, unit: str | None, day: date, quotes: bool = False,
         _put(state.done_on, r["task_id"], _day(r["done_on"]))
     for r in got.get("last", []):
         _put(state.last_on, r["task_id"], _day(r["last_on"]))
-    return src, state
+    return state
 
 
 def _put(into: dict[int, V], key: int, value: V | None) -> None:
@@ -478,25 +501,75 @@ def _lines(views: dict[int, TaskView], state: history.State, day: date, rules: s
     return ordered, lines
 
 
+def trend_points(ctx: Context, unit: str | None, days: list[date]) -> tuple[int | None, dict[date, float]]:
+    """The overall completion at the end of each of ``days`` (in order), and the data version it
+    was read at (``store.data_version``)."""
+    key = days[0].isoformat()
+
+    def run(c: Connection) -> tuple[int | None, dict[date, float]]:
+        version = store.data_version(c)
+        _, unit_id = _units(c, unit)
+        rows = store.task_rows(c, unit_id=unit_id, light=True)
+        targets = store.target_rows(c, unit_id=unit_id, light=True)
+        log = store.trend_log_after(c, key, unit_id)  # (task_id, target_id, action, value, percent, happened_on)
+        got = _looked_up(c, key, unit_id, {r[1] for r in log if r[3] is not None and r[1] is not None},
+                         {r[0] for r in log if r[4] is not None}, any(r[2] in ("done", "reopen") for r in log))
+        model = history.CompletionModel(rows, targets)
+        return version, history.overall_series(model, _state_at(rows, targets, got), log, days)
+
+    return ctx.db.read(run)
+
+
+def _trend_in_child(ctx: Context, unit: str | None, days: list[date]) -> tuple[int | None, dict[date, float]]:
+    try:
+        return trend_points(ctx, unit, days)
+    finally:
+        ctx.db.close()
+
+
+def trend_in_background(ctx: Context, unit: str | None, days: list[date]) -> parallel.Pending | None:
+    """``trend_points`` in a forked child (``tracker.parallel``), or None where that cannot be
+    done here or could not be checked: only on SQLite, whose data version tells whether the
+    child read the same rows as the report (``store.data_version``)."""
+    if not ctx.db.is_sqlite or not parallel.possible():
+        return None
+    ctx.db.close()  # no connection may cross the fork: each side opens its own
+    return parallel.start(_trend_in_child, ctx, unit, days) if ctx.db.forkable() else None
+
+
 def weekly(ctx: Context, week: str | None = None, on: date | None = None, unit: str | None = None,
-           trend: bool = True) -> Weekly:
+           trend: bool = True, background: bool = True) -> Weekly:
     """The weekly report of the ISO week given (or containing ``on``, or today).
 
     The week is judged at its cut-off, the configured report day (Friday by default), or today
     when that is earlier; last week at last week's cut-off, so a report regenerated later shows
     what the one filed said. The report week runs from the day after last week's cut-off to this
     week's: every update and every deadline falls in exactly one week. ``trend`` adds the overall
-    completion at the cut-off of each of the last weeks (drawn in the HTML and Excel reports).
+    completion at the cut-off of each of the last weeks (drawn in the HTML and Excel reports);
+    ``background`` lets a second process work it out meanwhile (the same figures).
     """
     unit = unit.strip() if unit and unit.strip() else None
     year, number, monday, _ = week_of(ctx, week, on)
     cut, as_of, last_as_of = cutoffs(ctx, monday)
     rules = ctx.rules
-    trend_days = [last_as_of - timedelta(days=7 * k) for k in range(TREND_WEEKS - 2, -1, -1)]
-    src, start_state = load_at(ctx, unit, trend_days[0] if trend else last_as_of, until=as_of)
-    model = history.CompletionModel(src.rows, src.targets)
-    rep = history.replay(src.log, [as_of, last_as_of], model, [*trend_days, as_of] if trend else [last_as_of],
-                         start=start_state)
+    trend_days = [last_as_of - timedelta(days=7 * k) for k in range(TREND_WEEKS - 2, -1, -1)] + [as_of]
+    # The trend reads and replays seven more weeks of the log than the rest of the report: on
+    # SQLite it is worked out in a second process meanwhile (``trend_in_background``).
+    pending = trend_in_background(ctx, unit, trend_days) if trend and background else None
+    with pending if pending is not None else contextlib.nullcontext():
+        load_day = trend_days[0] if trend and pending is None else last_as_of
+        src, start_state = load_at(ctx, unit, load_day, until=as_of)
+        model = history.CompletionModel(src.rows, src.targets)
+        rep = history.replay(src.log, [as_of, last_as_of], model,
+                             trend_days if trend and pending is None else [last_as_of], start=start_state)
+        overall = rep.overall
+        if pending is not None:
+            got = pending.result()
+            if got is None or got[0] is None or got[0] != src.version:
+                # The child failed, or read another state of the data (a write came between the
+                # two reads): the whole report again, from one read.
+                return weekly(ctx, week, on, unit, trend, background=False)
+            overall = got[1]
     state = rep.states[as_of]
     now = history.views_at(src.rows_at(as_of), src.targets, state, as_of, rules)
     then_rows = {int(r["id"]): r for r in src.rows_at(last_as_of)}
@@ -584,7 +657,7 @@ def weekly(ctx: Context, week: str | None = None, on: date | None = None, unit: 
             silent.append(Silent(name, last_update, gap, open_tops[name]))
     silent.sort(key=lambda s: -(s.silent_days if s.silent_days is not None else 10 ** 6))
 
-    points = [(f"第{day.isocalendar()[1]}周", value) for day, value in rep.overall.items()] if trend else []
+    points = [(f"第{day.isocalendar()[1]}周", value) for day, value in overall.items()] if trend else []
 
     return Weekly(
         week=f"{year}-W{number:02d}", year=year, number=number, start=last_as_of + timedelta(days=1), end=cut,

@@ -103,6 +103,42 @@ def replay(log: list[dict[str, Any]], keep: list[date], model: CompletionModel |
     return Replay(states, overall, kept)
 
 
+def overall_series(model: CompletionModel, start: State, log: list[tuple[Any, ...]], days: list[date]) -> dict[
+        date, float]:
+    """``replay(...).overall`` for a trend, from ``store.trend_log_after``'s tuples: only what a
+    completion depends on (values, percents, done) is applied, to ``start`` itself.
+
+    The trend replays seven weeks of the log where the rest of a weekly report replays one; the
+    notes and last-update dates ``apply`` keeps are never looked at for it.
+    """
+    values, percent, done_on = start.values, start.percent, start.done_on
+    out: dict[date, float] = {}
+    comp: dict[int, float] | None = None
+    tops = model.tops
+    n, i = len(log), 0
+    for day in sorted(days):
+        key = day.isoformat()
+        dirty: set[int] = set()
+        while i < n and log[i][5] <= key:
+            task_id, target_id, action, value, pct, happened_on = log[i]
+            if value is not None and target_id is not None:
+                values[target_id] = value
+            if pct is not None:
+                percent[task_id] = pct
+            if action == "done":
+                done_on[task_id] = happened_on
+            elif action == "reopen":
+                done_on.pop(task_id, None)
+            dirty.add(task_id)
+            i += 1
+        if comp is None:
+            comp = model.completions(start)
+        elif dirty:
+            model.refresh(comp, start, dirty)
+        out[day] = sum(comp[t] for t in tops) / len(tops) if tops else 0.0
+    return out
+
+
 def states_at(log: list[dict[str, Any]], days: list[date]) -> dict[date, State]:
     """The state at the end of each day, from log rows in replay order (one pass)."""
     return replay(log, days).states
