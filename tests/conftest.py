@@ -25,6 +25,22 @@ TODAY = "2023-10-09"
 _counter = itertools.count()
 
 
+@pytest.fixture(autouse=True)
+def _no_worker_threads_left() -> Iterator[None]:
+    """apprise keeps two thread pools for the rest of the process once it has sent something; a
+    test that sent leaves none behind, so that the tests after it run in one thread, as a
+    command does (``tracker.parallel`` works out parts of a report in a forked child only then)."""
+    yield
+    import sys
+
+    module = sys.modules.get("apprise.apprise")
+    for name in ("_shared_executor", "_coordinator_executor"):
+        pool = getattr(module, name, None)
+        if pool is not None:
+            pool.shutdown(wait=True)
+            setattr(module, name, None)
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[Any]:
     from tests.pgserver import PostgresServer

@@ -31,6 +31,7 @@ def _sleeps() -> None:
 
 
 def test_the_result_comes_from_another_process():
+    assert parallel.possible(), f"threads left behind by earlier tests: {threading.enumerate()}"
     pending = parallel.start(_pid_and_square, 12)
     assert pending is not None
     pid, square = pending.result()

@@ -396,3 +396,42 @@ def test_docx_issuing_line_from_config(rw, tmp_path, monkeypatch) -> None:  # ty
     md = rw.path / "y.md"
     rw.run("report", "yearend", "--year", "2023", "--format", "md", "-o", str(md))
     assert md.read_text(encoding="utf-8").rstrip().endswith("县委督查室  \n2023年10月9日")
+
+
+def _big_doc():  # type: ignore[no-untyped-def]
+    """A report body big enough to be written by two processes (``docx.PARALLEL_CELLS``)."""
+    from datetime import date
+
+    from tracker.reports.layout import Col, Doc, Heading, Para, Table
+
+    doc = Doc("某县2023年重点任务年度总结", "（截至2023年12月31日）", issuer="县政府督查室", issued=date(2023, 12, 31))
+    for u in range(6):
+        doc.add(Heading(f"{'一二三四五六'[u]}、第{u + 1}单位"), Para(f"共{600}项，进展见下表。", lead="总体情况："))
+        cols = [Col("序号", "int"), Col("任务"), Col("状态", "status"), Col("完成度", "pct"), Col("截止", "date")]
+        rows = [[i + 1, f"　推进第{i + 1}项工作 & <审核>" if i % 7 else f"推进第{i + 1}项工作", "绿红黄完成"[i % 4],
+                 i % 101, date(2023, 12, 1 + i % 28)] for i in range(800)]
+        doc.add(Table(f"第{u + 1}单位任务", cols, rows + [[None, "合计", "", 50.0, None]], total_row=True))
+    return doc
+
+
+def test_docx_body_from_two_processes_is_the_one_from_one(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A big Word body is written half by a forked child (``tracker.parallel``): the package is
+    the same, part for part, as the one written in one process."""
+    import zipfile
+
+    from tracker import parallel
+    from tracker.reports import docx
+
+    doc = _big_doc()
+    assert docx._halfway(doc) is not None  # big enough for two processes
+    assert parallel.possible()
+    docx.write(doc, tmp_path / "two.docx")
+    monkeypatch.setenv(parallel.SERIAL_ENV, "1")
+    docx.write(doc, tmp_path / "one.docx")
+    with zipfile.ZipFile(tmp_path / "two.docx") as two, zipfile.ZipFile(tmp_path / "one.docx") as one:
+        assert two.namelist() == one.namelist()
+        for name in one.namelist():
+            assert two.read(name) == one.read(name), name
+        body = one.read("word/document.xml").decode("utf-8")
+    assert body.count("<w:tbl>") == 6 and body.count("推进第800项工作") == 6 and "&amp; &lt;审核&gt;" in body
+    assert body.index("某县2023年重点任务年度总结") < body.index("第6单位任务") < body.index("县政府督查室")

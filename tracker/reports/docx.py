@@ -16,6 +16,7 @@ takes milliseconds a cell, too slow for reports with thousands of rows).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import re
@@ -56,6 +57,7 @@ CELL_MARGIN = 57  # twips left and right inside each cell
 # Kinds whose values must never break across lines (numbers, percentages, dates, lights).
 UNBROKEN = RIGHT | {"date", "status", "result"}
 HEADER_FILL = "D9D9D9"
+PARALLEL_CELLS = 20_000  # a body of fewer table cells is written in one process (a fork costs milliseconds)
 _BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPECIAL = re.compile(r"[&<>\x00-\x1f\ufffe\uffff]")  # what _text changes
 
@@ -262,17 +264,18 @@ def _table(t: Table, styles: dict[str, str]) -> list[str]:
             f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>', *rows, "</w:tbl>"]
 
 
-def body_parts(doc: Doc, styles: dict[str, str]) -> list[str]:
+def body_parts(doc: Doc, styles: dict[str, str], start: int = 0, stop: int | None = None) -> list[str]:
     """The paragraphs and tables of the body, as WordprocessingML (no enclosing w:body), in
-    pieces to be written one after the other (a table a row a piece)."""
+    pieces to be written one after the other (a table a row a piece); ``start`` and ``stop``
+    take a slice of the blocks (the title with the first, the issuer with the last)."""
     tight = '<w:spacing w:before="0" w:after="0"/>'
-    parts = [
+    parts = [] if start else [
         _para(_run(doc.title, TITLE_FONT, 22), jc="center", indent=False,
               spacing='<w:spacing w:before="0" w:after="240" w:line="700" w:lineRule="exact"/>'),
         _para(_run(doc.subtitle, KAI, 14), indent=False,
               spacing='<w:spacing w:before="0" w:after="120" w:line="400" w:lineRule="exact"/>'),
     ]
-    for b in doc.blocks:
+    for b in doc.blocks[start:stop]:
         if isinstance(b, Heading):
             font, bold = {1: (HEI, False), 2: (KAI, False)}.get(b.level, (BODY_FONT, True))
             parts.append(_para(_run(b.text, font, 16, bold), style=styles.get(f"h{b.level}"), spacing=tight,
@@ -292,13 +295,33 @@ def body_parts(doc: Doc, styles: dict[str, str]) -> list[str]:
                                                          'w:lineRule="auto"/>'))
         elif isinstance(b, Chart):
             continue  # charts are drawn in the HTML and Excel reports; the tables carry the same figures
-    if doc.issued is not None:
+    if doc.issued is not None and stop is None:
         # The issuing office and date at the foot, right-aligned four characters in (GB/T 9704).
         parts.append(_para("", indent=False, keep_next=True))  # the office and the date stay together
         if doc.issuer:
             parts.append(_para(_run(doc.issuer, BODY_FONT, 16), right_chars=4, keep_next=True))
         parts.append(_para(_run(cn_date(doc.issued), BODY_FONT, 16), right_chars=4))
     return parts
+
+
+def _body_bytes(doc: Doc, styles: dict[str, str], start: int = 0, stop: int | None = None) -> bytes:
+    """``body_parts`` of a slice of the blocks as UTF-8, in one piece (what a child sends back)."""
+    return "".join(body_parts(doc, styles, start, stop)).encode("utf-8")
+
+
+def _halfway(doc: Doc) -> int | None:
+    """The block where the second half of the body's work begins (weighed by table cells; a
+    paragraph as a few cells), or None for a body too small to be worth a second process."""
+    weights = [len(b.rows) * len(b.cols) if isinstance(b, Table) else 4 for b in doc.blocks]
+    total = sum(weights)
+    if total < PARALLEL_CELLS:
+        return None
+    done = 0
+    for i, w in enumerate(weights):
+        if done + w / 2 >= total / 2:
+            return i if 0 < i else None
+        done += w
+    return None
 
 
 def _style_rpr(font: str, size: float, bold: bool) -> str:
@@ -407,6 +430,8 @@ def write(doc: Doc, path: Path) -> None:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm
 
+    from tracker import parallel
+
     d = docx.Document()
     sec = d.sections[0]
     sec.orientation = WD_ORIENT.PORTRAIT
@@ -427,22 +452,29 @@ def write(doc: Doc, path: Path) -> None:
     # The font table, which python-docx keeps as an opaque part, is completed the same way.
     # The body (a hundred megabytes of XML for a county's year-end report) is compressed as it is
     # written, some rows at a time, never held as one string.
-    body = body_parts(doc, styles)
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(
-            path, "w", zipfile.ZIP_DEFLATED, compresslevel=PACKAGE_COMPRESSLEVEL) as out:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                head, tail = _around_marker(data.decode("utf-8"))
-                with out.open(info.filename, "w") as dest:  # by name: the archive's level applies
-                    dest.write(head.encode("utf-8"))
-                    for i in range(0, len(body), 2000):
-                        dest.write("".join(body[i:i + 2000]).encode("utf-8"))
-                    dest.write(tail.encode("utf-8"))
-                continue
-            if info.filename == "word/fontTable.xml":
-                data = _font_table(data)
-            out.writestr(info, data, compresslevel=PACKAGE_COMPRESSLEVEL)
+    # A big body is written in two halves, the second by a forked child meanwhile (``tracker.parallel``).
+    split = _halfway(doc)
+    later = parallel.start(_body_bytes, doc, styles, split) if split is not None else None
+    with later if later is not None else contextlib.nullcontext():
+        body = body_parts(doc, styles, 0, split if later is not None else None)
+        with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(
+                path, "w", zipfile.ZIP_DEFLATED, compresslevel=PACKAGE_COMPRESSLEVEL) as out:
+            for info in src.infolist():
+                data = src.read(info.filename)
+                if info.filename == "word/document.xml":
+                    head, tail = _around_marker(data.decode("utf-8"))
+                    with out.open(info.filename, "w") as dest:  # by name: the archive's level applies
+                        dest.write(head.encode("utf-8"))
+                        for i in range(0, len(body), 2000):
+                            dest.write("".join(body[i:i + 2000]).encode("utf-8"))
+                        if later is not None and split is not None:
+                            rest = later.result()  # None: the child failed, and the half is written here
+                            dest.write(rest if rest is not None else _body_bytes(doc, styles, split))
+                        dest.write(tail.encode("utf-8"))
+                    continue
+                if info.filename == "word/fontTable.xml":
+                    data = _font_table(data)
+                out.writestr(info, data, compresslevel=PACKAGE_COMPRESSLEVEL)
 
 
 def _around_marker(xml: str) -> tuple[str, str]:
