@@ -212,7 +212,8 @@ def test_trend_from_a_second_process_is_the_trend_of_one_read(wk) -> None:  # ty
         assert len(alone.trend) == data.TREND_WEEKS
         assert data.weekly(c, week=week, background=True) == alone
     days = [date(2023, 9, 1), date(2023, 9, 29), date(2023, 10, 6), date(2023, 10, 13)]
-    pending = data.trend_in_background(c, None, days)
+    base = c.db.read(lambda conn: data.read_base(conn, None))
+    pending = data.trend_in_background(c, base, days)
     if wk.is_sqlite:
         assert parallel.possible()
         assert pending is not None  # the child did run: it is the figures of that run that are compared

@@ -147,8 +147,33 @@ class Source:
         return history.rows_at(self.rows, self.edits, day)
 
 
+@dataclass
+class Base:
+    """What every part of a report reads first: the units in scope, the task and target rows, and
+    the data version they were read at (``store.data_version``)."""
+
+    version: int | None
+    units: list[dict[str, Any]]
+    unit_id: int | None  # the one unit asked for (None: all)
+    rows: list[dict[str, Any]]
+    targets: list[dict[str, Any]]
+
+
+def read_base(c: Connection, unit: str | None, quotes: bool = False) -> Base:
+    """``Base`` of one unit or all; target quotes (and subjects) only when ``quotes``."""
+    version = store.data_version(c)
+    units, unit_id = _units(c, unit)
+    return Base(version, units, unit_id, store.task_rows(c, unit_id=unit_id, light=not quotes),
+                store.target_rows(c, unit_id=unit_id, light=not quotes))
+
+
+def _same(base: Base, version: int | None) -> int | None:
+    """The version when a later read saw the one ``base`` was read at, else None."""
+    return version if version is not None and version == base.version else None
+
+
 def load_at(ctx: Context, unit: str | None, day: date, quotes: bool = False,
-            until: date | None = None) -> tuple[Source, history.State]:
+            until: date | None = None, base: Base | None = None) -> tuple[Source, history.State]:
     """Tasks and targets (of one unit or all), the state of the log at the end of ``day`` and the
     log rows that happened after it (``Source.log``), in replay order.
 
@@ -159,15 +184,20 @@ def load_at(ctx: Context, unit: str | None, day: date, quotes: bool = False,
     ``until`` (default ``day``) is the latest day whose last-update dates the caller reads after
     replaying the rows up to it: a task updated after ``day`` and again by ``until`` gets its
     date from the replay, and its date as of ``day`` (the costliest lookup) is left stale.
+
+    With ``base`` (read earlier) only the log is read here; ``Source.version`` is then None unless
+    both reads saw the same data version.
     """
     key = day.isoformat()
     upto = (until or day).isoformat()
 
     def run(c: Connection) -> tuple[Source, dict[str, list[dict[str, Any]]]]:
-        version = store.data_version(c)
-        units, unit_id = _units(c, unit)
-        rows = store.task_rows(c, unit_id=unit_id, light=not quotes)
-        targets = store.target_rows(c, unit_id=unit_id, light=not quotes)
+        if base is None:
+            got_base = read_base(c, unit, quotes)
+            version = got_base.version
+        else:
+            got_base, version = base, _same(base, store.data_version(c))
+        unit_id = got_base.unit_id
         got = {"notes": store.report_notes_at(c, key, unit_id)}
         after = store.report_log_after(c, key, unit_id)
         edits = store.report_edits_after(c, key, unit_id)
@@ -181,7 +211,7 @@ def load_at(ctx: Context, unit: str | None, day: date, quotes: bool = False,
             renewed = {r["task_id"] for r in after if r["happened_on"] <= upto}
             stale = sorted({r["task_id"] for r in after} - renewed)
             got["last"] = store.report_last_updates_at(c, key, stale)
-        return Source(units, rows, targets, after, edits, version), got
+        return Source(got_base.units, got_base.rows, got_base.targets, after, edits, version), got
 
     src, got = ctx.db.read(run)
     return src, _state_at(src.rows, src.targets, got)
@@ -501,16 +531,20 @@ def _lines(views: dict[int, TaskView], state: history.State, day: date, rules: s
     return ordered, lines
 
 
-def trend_points(ctx: Context, unit: str | None, days: list[date]) -> tuple[int | None, dict[date, float]]:
+def trend_points(ctx: Context, unit: str | None, days: list[date], base: Base | None = None) -> tuple[
+        int | None, dict[date, float]]:
     """The overall completion at the end of each of ``days`` (in order), and the data version it
-    was read at (``store.data_version``)."""
+    was read at (``store.data_version``; with ``base``, None unless the log was read at the
+    version ``base`` was)."""
     key = days[0].isoformat()
 
     def run(c: Connection) -> tuple[int | None, dict[date, float]]:
-        version = store.data_version(c)
-        _, unit_id = _units(c, unit)
-        rows = store.task_rows(c, unit_id=unit_id, light=True)
-        targets = store.target_rows(c, unit_id=unit_id, light=True)
+        if base is None:
+            got_base = read_base(c, unit)
+            version = got_base.version
+        else:
+            got_base, version = base, _same(base, store.data_version(c))
+        rows, targets, unit_id = got_base.rows, got_base.targets, got_base.unit_id
         log = store.trend_log_after(c, key, unit_id)  # (task_id, target_id, action, value, percent, happened_on)
         got = _looked_up(c, key, unit_id, {r[1] for r in log if r[3] is not None and r[1] is not None},
                          {r[0] for r in log if r[4] is not None}, any(r[2] in ("done", "reopen") for r in log))
@@ -520,21 +554,22 @@ def trend_points(ctx: Context, unit: str | None, days: list[date]) -> tuple[int 
     return ctx.db.read(run)
 
 
-def _trend_in_child(ctx: Context, unit: str | None, days: list[date]) -> tuple[int | None, dict[date, float]]:
+def _trend_in_child(ctx: Context, base: Base, days: list[date]) -> tuple[int | None, dict[date, float]]:
     try:
-        return trend_points(ctx, unit, days)
+        return trend_points(ctx, None, days, base)
     finally:
         ctx.db.close()
 
 
-def trend_in_background(ctx: Context, unit: str | None, days: list[date]) -> parallel.Pending | None:
-    """``trend_points`` in a forked child (``tracker.parallel``), or None where that cannot be
-    done here or could not be checked: only on SQLite, whose data version tells whether the
-    child read the same rows as the report (``store.data_version``)."""
-    if not ctx.db.is_sqlite or not parallel.possible():
+def trend_in_background(ctx: Context, base: Base, days: list[date]) -> parallel.Pending | None:
+    """``trend_points`` over ``base`` in a forked child (``tracker.parallel``), which shares the
+    rows already read instead of reading them again; None where that cannot be done here or
+    could not be checked: only on SQLite, whose data version tells whether the child read the
+    log at the version of ``base`` (``store.data_version``)."""
+    if base.version is None or not parallel.possible():
         return None
     ctx.db.close()  # no connection may cross the fork: each side opens its own
-    return parallel.start(_trend_in_child, ctx, unit, days) if ctx.db.forkable() else None
+    return parallel.start(_trend_in_child, ctx, base, days) if ctx.db.forkable() else None
 
 
 def weekly(ctx: Context, week: str | None = None, on: date | None = None, unit: str | None = None,
@@ -555,10 +590,15 @@ def weekly(ctx: Context, week: str | None = None, on: date | None = None, unit: 
     trend_days = [last_as_of - timedelta(days=7 * k) for k in range(TREND_WEEKS - 2, -1, -1)] + [as_of]
     # The trend reads and replays seven more weeks of the log than the rest of the report: on
     # SQLite it is worked out in a second process meanwhile (``trend_in_background``).
-    pending = trend_in_background(ctx, unit, trend_days) if trend and background else None
+    base, pending = None, None
+    if trend and background and ctx.db.is_sqlite and parallel.possible():
+        base = ctx.db.read(lambda c: read_base(c, unit))
+        pending = trend_in_background(ctx, base, trend_days)
+        if pending is None:
+            base = None  # one read for all, as below
     with pending if pending is not None else contextlib.nullcontext():
         load_day = trend_days[0] if trend and pending is None else last_as_of
-        src, start_state = load_at(ctx, unit, load_day, until=as_of)
+        src, start_state = load_at(ctx, unit, load_day, until=as_of, base=base)
         model = history.CompletionModel(src.rows, src.targets)
         rep = history.replay(src.log, [as_of, last_as_of], model,
                              trend_days if trend and pending is None else [last_as_of], start=start_state)
@@ -566,8 +606,8 @@ def weekly(ctx: Context, week: str | None = None, on: date | None = None, unit: 
         if pending is not None:
             got = pending.result()
             if got is None or got[0] is None or got[0] != src.version:
-                # The child failed, or read another state of the data (a write came between the
-                # two reads): the whole report again, from one read.
+                # The child failed, or a read saw another state of the data (a write came between
+                # them): the whole report again, from one read.
                 return weekly(ctx, week, on, unit, trend, background=False)
             overall = got[1]
     state = rep.states[as_of]
