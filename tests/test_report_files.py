@@ -410,7 +410,8 @@ def _big_doc():  # type: ignore[no-untyped-def]
         cols = [Col("序号", "int"), Col("任务"), Col("状态", "status"), Col("完成度", "pct"), Col("截止", "date")]
         rows = [[i + 1, f"　推进第{i + 1}项工作 & <审核>" if i % 7 else f"推进第{i + 1}项工作", "绿红黄完成"[i % 4],
                  i % 101, date(2023, 12, 1 + i % 28)] for i in range(800)]
-        doc.add(Table(f"第{u + 1}单位任务", cols, rows + [[None, "合计", "", 50.0, None]], total_row=True))
+        doc.add(Table(f"第{u + 1}单位任务", cols, rows + [[None, "合计", "", 50.0, None]], total_row=True,
+                      sheet=f"第{u + 1}单位"))
     return doc
 
 
@@ -435,3 +436,27 @@ def test_docx_body_from_two_processes_is_the_one_from_one(tmp_path, monkeypatch)
         body = one.read("word/document.xml").decode("utf-8")
     assert body.count("<w:tbl>") == 6 and body.count("推进第800项工作") == 6 and "&amp; &lt;审核&gt;" in body
     assert body.index("某县2023年重点任务年度总结") < body.index("第6单位任务") < body.index("县政府督查室")
+
+
+def test_xlsx_rows_from_two_processes_are_the_ones_from_one(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The second half of a big workbook's sheets is made by a forked child, with tokens for the
+    style ids it cannot know: the workbook is the same, part for part (the styles made in the same
+    order), as the one made in one process."""
+    import zipfile
+
+    from tracker import parallel
+    from tracker.reports import xlsx
+
+    doc = _big_doc()
+    assert xlsx._halfway([t for _, t in xlsx._tables_by_sheet(doc)]) == 3
+    assert parallel.possible()
+    xlsx.write(doc, tmp_path / "two.xlsx")
+    monkeypatch.setenv(parallel.SERIAL_ENV, "1")
+    xlsx.write(doc, tmp_path / "one.xlsx")
+    with zipfile.ZipFile(tmp_path / "two.xlsx") as two, zipfile.ZipFile(tmp_path / "one.xlsx") as one:
+        assert two.namelist() == one.namelist()
+        for name in one.namelist():
+            if name != "docProps/core.xml":  # the time it was written
+                assert two.read(name) == one.read(name), name
+        sixth = one.read("xl/worksheets/sheet6.xml").decode("utf-8")
+    assert "\x01" not in sixth and "推进第800项工作 &amp; &lt;审核&gt;" in sixth and sixth.count("<row ") == 803

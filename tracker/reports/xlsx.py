@@ -18,12 +18,13 @@ million cells.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import math
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ HEADER_FILL = "D9E1F2"
 FORMATS = {"int": "0", "num": "General", "pct": "0.0%", "bar": "0.0%", "pts": "+0.0;-0.0;0.0", "pt1": "0.0",
            "rank": '"↑"0;"↓"0;"—"', "date": "yyyy-mm-dd"}
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+PARALLEL_CELLS = 20_000  # a workbook of fewer table cells is made in one process (a fork costs milliseconds)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -356,27 +358,16 @@ def _column_xml(letter: str, kind: str, values: list[Any], depths: list[int], wi
 
 
 def _rows_xml(t: Table, columns: list[list[Any]], depths: list[list[int]], col_widths: Sequence[float],
-              styles: _Styles, ws: Any) -> bytes:
+              style_id: Callable[[tuple[Any, ...]], Any]) -> bytes:
     """The data rows of a table sheet (from row 3) as worksheet XML: the cells openpyxl's
-    write-only sheet would write for them, with the same named styles, without its per-cell
-    objects (hundreds of thousands of cells in a year-end report). Built a column at a time."""
+    write-only sheet would write for them, with the same named styles (``style_id`` of a style's
+    key), without its per-cell objects (hundreds of thousands of cells in a year-end report).
+    Built a column at a time."""
     from openpyxl.utils import get_column_letter
 
     n = len(t.rows)
     if not n:
         return b""
-    ids: dict[tuple[Any, ...], int] = {}
-
-    def style_id(key: tuple[Any, ...]) -> int:
-        sid = ids.get(key)
-        if sid is None:
-            from openpyxl.cell import WriteOnlyCell
-
-            cell = WriteOnlyCell(ws)
-            styles.apply(cell, styles.get(*key))
-            sid = ids[key] = cell.style_id
-        return sid
-
     cells: list[list[str]] = []
     lines: list[list[int]] = []
     plain_rows = n - 1 if t.total_row else n  # the 合计 row is bold
@@ -414,6 +405,83 @@ def _height(lines: int) -> str:
     return f' ht="{LINE_HEIGHT * lines + 2:.16g}" customHeight="1"' if lines > 1 else ""
 
 
+def _style_ids(styles: _Styles, ws: Any) -> Callable[[tuple[Any, ...]], int]:
+    """The workbook's id of a named style by its key, the style made on first use (its cells on
+    ``ws``)."""
+    ids: dict[tuple[Any, ...], int] = {}
+
+    def style_id(key: tuple[Any, ...]) -> int:
+        sid = ids.get(key)
+        if sid is None:
+            from openpyxl.cell import WriteOnlyCell
+
+            cell = WriteOnlyCell(ws)
+            styles.apply(cell, styles.get(*key))
+            sid = ids[key] = cell.style_id
+        return sid
+
+    return style_id
+
+
+def _col_widths(t: Table, widths: list[int]) -> list[float]:
+    """Column widths (in characters) from the widest content: figures 8–14, text 6–50, a first
+    text column at least 20."""
+    out: list[float] = []
+    for j, (c, w) in enumerate(zip(t.cols, widths, strict=True)):
+        if c.kind in RIGHT:
+            out.append(max(8, min(14, w + 2)))
+        else:
+            width = max(6, min(50, w + 2))
+            out.append(max(width, 20) if j == 0 and c.kind == "text" else width)
+    return out
+
+
+_TOKEN = re.compile(rb"\x01(\d+)\x02")
+
+
+def _sheets_xml(tables: list[Table]) -> list[tuple[list[int], bytes, list[tuple[Any, ...]]]]:
+    """For each table: its content widths, and its data rows as worksheet XML whose style ids are
+    tokens (``\x01n\x02``: the n-th style key first used in it, listed third), for a process
+    without the workbook (``tracker.parallel``). A cell's text never holds ``\x01`` (``_xml_text``)."""
+    out = []
+    for t in tables:
+        columns, depths, widths = _sheet_columns(t)
+        keys: dict[tuple[Any, ...], str] = {}
+        rows = _rows_xml(t, columns, depths, _col_widths(t, widths), functools.partial(_token, keys))
+        out.append((widths, rows, list(keys)))
+    return out
+
+
+def _token(keys: dict[tuple[Any, ...], str], key: tuple[Any, ...]) -> str:
+    """A style key's token in ``keys`` (its place among the keys first used before it)."""
+    found = keys.get(key)
+    if found is None:
+        found = keys[key] = f"\x01{len(keys)}\x02"
+    return found
+
+
+def _untokened(xml: bytes, keys: list[tuple[Any, ...]], style_id: Callable[[tuple[Any, ...]], int]) -> bytes:
+    """``_sheets_xml``'s rows with the workbook's style ids, the styles made in the order the
+    rows first use them (the order one process makes them in)."""
+    ids = [str(style_id(key)).encode() for key in keys]
+    return _TOKEN.sub(lambda m: ids[int(m[1])], xml)
+
+
+def _halfway(tables: list[Table]) -> int | None:
+    """The table where the second half of the sheets' cells begins, or None for a workbook too
+    small to be worth a second process."""
+    weights = [len(t.rows) * len(t.cols) for t in tables]
+    total = sum(weights)
+    if total < PARALLEL_CELLS:
+        return None
+    done = 0
+    for i, w in enumerate(weights):
+        if done + w / 2 >= total / 2:
+            return i if 0 < i else None
+        done += w
+    return None
+
+
 def _splice(package: bytes, rows_xml: dict[str, bytes], path: Path) -> None:
     """The saved workbook with each table sheet's data rows put at the end of its sheetData."""
     with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(
@@ -433,48 +501,59 @@ def write(doc: Doc, path: Path) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from tracker import parallel
+
     wb = Workbook(write_only=True)
     styles = _Styles(wb)
     taken: set[str] = set()
     rows_xml: list[tuple[Any, bytes]] = []
 
-    for name, t in _tables_by_sheet(doc):
-        ws = wb.create_sheet(sheet_name(name, taken))
-        kinds = [c.kind for c in t.cols]
-        columns, depths, widths = _sheet_columns(t)
-        col_widths = []
-        for j, w in enumerate(widths):
-            if kinds[j] in RIGHT:
-                width = max(8, min(14, w + 2))
+    sheets = _tables_by_sheet(doc)
+    # Above PARALLEL_CELLS, the second half of the sheets' rows is made by a forked child meanwhile.
+    split = _halfway([t for _, t in sheets])
+    later = parallel.start(_sheets_xml, [t for _, t in sheets[split:]]) if split is not None else None
+    made: list[tuple[list[int], bytes, list[tuple[Any, ...]]]] | None = None
+    with later if later is not None else contextlib.nullcontext():
+        for i, (name, t) in enumerate(sheets):
+            if later is not None and i == split:
+                made = later.result()  # None: the child failed, and its sheets are made here
+            ws = wb.create_sheet(sheet_name(name, taken))
+            ready = made[i - split] if made is not None and split is not None and i >= split else None
+            if ready is not None:
+                widths = ready[0]
             else:
-                width = max(6, min(50, w + 2))
-                if j == 0 and kinds[j] == "text":
-                    width = max(width, 20)
-            col_widths.append(width)
-            ws.column_dimensions[get_column_letter(j + 1)].width = width
-        heading = f"{doc.title}　{t.title or name}"
-        _print_setup(ws, heading, len(kinds))
-        ws.freeze_panes = "A3"
-        if t.rows:
-            ws.auto_filter.ref = f"A2:{get_column_letter(len(kinds))}{len(t.rows) + 2}"
-        title = WriteOnlyCell(ws, value=heading)
-        title.font = Font(name=FONT, size=14, bold=True)
-        ws.row_dimensions[1].height = 24
-        ws.append([title])
-        head = styles.get(head=True)
-        cells = []
-        for c in t.cols:
-            cell = WriteOnlyCell(ws, value=c.name)
-            styles.apply(cell, head)
-            cells.append(cell)
-        ws.row_dimensions[2].height = LINE_HEIGHT * max(_lines(c.name, w) for c, w in zip(t.cols, col_widths, strict=True))
-        ws.append(cells)
-        if not t.rows:
-            cell = WriteOnlyCell(ws, value=t.empty or "（无）")
-            styles.apply(cell, styles.get("text"))
-            ws.append([cell])
-        # The rows are written as worksheet XML and put into the saved package (see _splice).
-        rows_xml.append((ws, _rows_xml(t, columns, depths, col_widths, styles, ws)))
+                columns, depths, widths = _sheet_columns(t)
+            col_widths = _col_widths(t, widths)
+            for j, width in enumerate(col_widths):
+                ws.column_dimensions[get_column_letter(j + 1)].width = width
+            heading = f"{doc.title}　{t.title or name}"
+            _print_setup(ws, heading, len(t.cols))
+            ws.freeze_panes = "A3"
+            if t.rows:
+                ws.auto_filter.ref = f"A2:{get_column_letter(len(t.cols))}{len(t.rows) + 2}"
+            title = WriteOnlyCell(ws, value=heading)
+            title.font = Font(name=FONT, size=14, bold=True)
+            ws.row_dimensions[1].height = 24
+            ws.append([title])
+            head = styles.get(head=True)
+            cells = []
+            for c in t.cols:
+                cell = WriteOnlyCell(ws, value=c.name)
+                styles.apply(cell, head)
+                cells.append(cell)
+            ws.row_dimensions[2].height = LINE_HEIGHT * max(_lines(c.name, w)
+                                                            for c, w in zip(t.cols, col_widths, strict=True))
+            ws.append(cells)
+            if not t.rows:
+                cell = WriteOnlyCell(ws, value=t.empty or "（无）")
+                styles.apply(cell, styles.get("text"))
+                ws.append([cell])
+            # The rows are written as worksheet XML and put into the saved package (see _splice).
+            style_id = _style_ids(styles, ws)
+            if ready is not None:
+                rows_xml.append((ws, _untokened(ready[1], ready[2], style_id)))
+            else:
+                rows_xml.append((ws, _rows_xml(t, columns, depths, col_widths, style_id)))
 
     charts = [b for b in doc.blocks if isinstance(b, Chart)]
     if charts:  # the sheet is there also when there is nothing to draw (the same sheets every time)
