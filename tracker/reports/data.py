@@ -8,7 +8,6 @@ year-end plan-versus-result table.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -596,108 +595,111 @@ def weekly(ctx: Context, week: str | None = None, on: date | None = None, unit: 
         pending = trend_in_background(ctx, base, trend_days)
         if pending is None:
             base = None  # one read for all, as below
-    with pending if pending is not None else contextlib.nullcontext():
+    try:
         load_day = trend_days[0] if trend and pending is None else last_as_of
         src, start_state = load_at(ctx, unit, load_day, until=as_of, base=base)
         model = history.CompletionModel(src.rows, src.targets)
         rep = history.replay(src.log, [as_of, last_as_of], model,
                              trend_days if trend and pending is None else [last_as_of], start=start_state)
         overall = rep.overall
-        if pending is not None:
+        state = rep.states[as_of]
+        now = history.views_at(src.rows_at(as_of), src.targets, state, as_of, rules)
+        then_rows = {int(r["id"]): r for r in src.rows_at(last_as_of)}
+        moved: dict[int, date | None] = {}
+        for v in now.values():
+            old = then_rows[v.id]["deadline"]
+            if old != v.row["deadline"]:
+                moved[v.id] = to_date(old) or v.targets_deadline or to_date(v.row["period_end"])
+        last = LastWeek(rep.states[last_as_of], rep.completions[last_as_of], last_as_of, moved)
+
+        ordered, lines = _lines(now, state, as_of, rules)
+        by_unit: dict[str, list[Line]] = {}
+        for v in ordered:
+            by_unit.setdefault(v.unit, []).append(lines[v.id])
+
+        # Counts: top-level items (``counting``), per unit and in all; ranks by completion now and last week.
+        scope = counting.count(now)
+        tops = [v for v in ordered if lines[v.id].is_top]
+        tallies: list[Tally] = []
+        names = [u["name"] for u in src.units]
+        tops_of: dict[str, list[TaskView]] = {}
+        for v in tops:
+            tops_of.setdefault(v.row["unit"], []).append(v)
+        for name in names:
+            mine = tops_of.get(name)
+            if not mine:
+                continue
+            t = _tally(name, mine, rules)
+            t.last_completion = sum(last.completion[v.id] for v in mine) / len(mine)
+            tallies.append(t)
+        _rank(tallies, "completion", "rank")
+        _rank(tallies, "last_completion", "last_rank")
+        total = _tally("合计", tops, rules)
+        total.last_completion = sum(last.completion[v.id] for v in tops) / len(tops) if tops else 0.0
+        expected = [v.expected for v in tops if v.expected is not None]
+
+        completed = [lines[v.id] for v in ordered if v.status == st.DONE and not last.done(v)]
+        newly_overdue = [lines[v.id] for v in ordered if _overdue(v, as_of) and not last.overdue(v)]
+        overdue = [lines[v.id] for v in ordered if _overdue(v, as_of)]
+        red = [lines[v.id] for v in ordered if v.status == st.RED]
+        at_risk = [lines[v.id] for v in ordered if v.status == st.YELLOW]
+        horizon = as_of + timedelta(days=rules.due_soon_days)
+        soon = [v for v in ordered if not v.done and v.status != st.DONE and v.deadline is not None
+                and as_of <= v.deadline <= horizon]
+        soon.sort(key=lambda v: v.deadline or as_of)  # stable: plan order within a day
+        due_soon = [lines[v.id] for v in soon]
+
+        target_rows = {int(t["id"]): t for t in src.targets}
+        first, last_day = (last_as_of + timedelta(days=1)).isoformat(), as_of.isoformat()
+        updates = [_update_of(r, now[int(r["task_id"])], target_rows) for r in src.log
+                   if first <= str(r["happened_on"])[:10] <= last_day and int(r["task_id"]) in now]
+
+        # 催办: by task (its own and its sub-items' latest update) and by unit.
+        n_days = stale_days(ctx)
+        latest: dict[int, str] = {}
+        for v in reversed(ordered):  # sub-items come after their parent: walk back to roll dates up
+            day = max([state.last_on.get(v.id, "")] + [latest.get(ch.id, "") for ch in v.children])
+            if day:
+                latest[v.id] = day
+        stale: list[Stale] = []
+        for v in ordered:
+            if v.done or v.status == st.DONE:
+                continue
+            seen = latest.get(v.id)
+            gap = (as_of - date.fromisoformat(seen)).days if seen else None
+            if gap is None or gap >= n_days:
+                stale.append(Stale(lines[v.id], seen, gap))
+
+        silent: list[Silent] = []
+        open_tops: dict[str, int] = {}
+        last_update_of: dict[str, str] = {}
+        for v in ordered:
+            unit_name = v.row["unit"]
+            if lines[v.id].is_top and v.status != st.DONE:
+                open_tops[unit_name] = open_tops.get(unit_name, 0) + 1
+            last_on = state.last_on.get(v.id)
+            if last_on is not None and last_on > last_update_of.get(unit_name, ""):
+                last_update_of[unit_name] = last_on
+        for name in names:
+            if not open_tops.get(name):
+                continue
+            last_update = last_update_of.get(name)
+            gap = (as_of - date.fromisoformat(last_update)).days if last_update else None
+            if gap is None or gap >= n_days:
+                silent.append(Silent(name, last_update, gap, open_tops[name]))
+        silent.sort(key=lambda s: -(s.silent_days if s.silent_days is not None else 10 ** 6))
+
+        if pending is not None:  # as late as can be: the child works while the lists are made
             got = pending.result()
             if got is None or got[0] is None or got[0] != src.version:
                 # The child failed, or a read saw another state of the data (a write came between
                 # them): the whole report again, from one read.
                 return weekly(ctx, week, on, unit, trend, background=False)
             overall = got[1]
-    state = rep.states[as_of]
-    now = history.views_at(src.rows_at(as_of), src.targets, state, as_of, rules)
-    then_rows = {int(r["id"]): r for r in src.rows_at(last_as_of)}
-    moved: dict[int, date | None] = {}
-    for v in now.values():
-        old = then_rows[v.id]["deadline"]
-        if old != v.row["deadline"]:
-            moved[v.id] = to_date(old) or v.targets_deadline or to_date(v.row["period_end"])
-    last = LastWeek(rep.states[last_as_of], rep.completions[last_as_of], last_as_of, moved)
-
-    ordered, lines = _lines(now, state, as_of, rules)
-    by_unit: dict[str, list[Line]] = {}
-    for v in ordered:
-        by_unit.setdefault(v.unit, []).append(lines[v.id])
-
-    # Counts: top-level items (``counting``), per unit and in all; ranks by completion now and last week.
-    scope = counting.count(now)
-    tops = [v for v in ordered if lines[v.id].is_top]
-    tallies: list[Tally] = []
-    names = [u["name"] for u in src.units]
-    tops_of: dict[str, list[TaskView]] = {}
-    for v in tops:
-        tops_of.setdefault(v.row["unit"], []).append(v)
-    for name in names:
-        mine = tops_of.get(name)
-        if not mine:
-            continue
-        t = _tally(name, mine, rules)
-        t.last_completion = sum(last.completion[v.id] for v in mine) / len(mine)
-        tallies.append(t)
-    _rank(tallies, "completion", "rank")
-    _rank(tallies, "last_completion", "last_rank")
-    total = _tally("合计", tops, rules)
-    total.last_completion = sum(last.completion[v.id] for v in tops) / len(tops) if tops else 0.0
-    expected = [v.expected for v in tops if v.expected is not None]
-
-    completed = [lines[v.id] for v in ordered if v.status == st.DONE and not last.done(v)]
-    newly_overdue = [lines[v.id] for v in ordered if _overdue(v, as_of) and not last.overdue(v)]
-    overdue = [lines[v.id] for v in ordered if _overdue(v, as_of)]
-    red = [lines[v.id] for v in ordered if v.status == st.RED]
-    at_risk = [lines[v.id] for v in ordered if v.status == st.YELLOW]
-    horizon = as_of + timedelta(days=rules.due_soon_days)
-    soon = [v for v in ordered if not v.done and v.status != st.DONE and v.deadline is not None
-            and as_of <= v.deadline <= horizon]
-    soon.sort(key=lambda v: v.deadline or as_of)  # stable: plan order within a day
-    due_soon = [lines[v.id] for v in soon]
-
-    target_rows = {int(t["id"]): t for t in src.targets}
-    first, last_day = (last_as_of + timedelta(days=1)).isoformat(), as_of.isoformat()
-    updates = [_update_of(r, now[int(r["task_id"])], target_rows) for r in src.log
-               if first <= str(r["happened_on"])[:10] <= last_day and int(r["task_id"]) in now]
-
-    # 催办: by task (its own and its sub-items' latest update) and by unit.
-    n_days = stale_days(ctx)
-    latest: dict[int, str] = {}
-    for v in reversed(ordered):  # sub-items come after their parent: walk back to roll dates up
-        day = max([state.last_on.get(v.id, "")] + [latest.get(ch.id, "") for ch in v.children])
-        if day:
-            latest[v.id] = day
-    stale: list[Stale] = []
-    for v in ordered:
-        if v.done or v.status == st.DONE:
-            continue
-        seen = latest.get(v.id)
-        gap = (as_of - date.fromisoformat(seen)).days if seen else None
-        if gap is None or gap >= n_days:
-            stale.append(Stale(lines[v.id], seen, gap))
-
-    silent: list[Silent] = []
-    open_tops: dict[str, int] = {}
-    last_update_of: dict[str, str] = {}
-    for v in ordered:
-        unit_name = v.row["unit"]
-        if lines[v.id].is_top and v.status != st.DONE:
-            open_tops[unit_name] = open_tops.get(unit_name, 0) + 1
-        last_on = state.last_on.get(v.id)
-        if last_on is not None and last_on > last_update_of.get(unit_name, ""):
-            last_update_of[unit_name] = last_on
-    for name in names:
-        if not open_tops.get(name):
-            continue
-        last_update = last_update_of.get(name)
-        gap = (as_of - date.fromisoformat(last_update)).days if last_update else None
-        if gap is None or gap >= n_days:
-            silent.append(Silent(name, last_update, gap, open_tops[name]))
-    silent.sort(key=lambda s: -(s.silent_days if s.silent_days is not None else 10 ** 6))
-
-    points = [(f"第{day.isocalendar()[1]}周", value) for day, value in overall.items()] if trend else []
+        points = [(f"第{day.isocalendar()[1]}周", value) for day, value in overall.items()] if trend else []
+    finally:
+        if pending is not None:
+            pending.close()
 
     return Weekly(
         week=f"{year}-W{number:02d}", year=year, number=number, start=last_as_of + timedelta(days=1), end=cut,
