@@ -96,3 +96,12 @@ def test_a_database_is_forkable_only_with_no_connection_open_to_it(tmp_path):
         db.close()
         other.close()
         same.close()
+
+
+def test_halfway_splits_the_work_where_half_of_it_is_behind():
+    assert parallel.halfway([10] * 4, least=1) == 2
+    assert parallel.halfway([1, 1, 100, 1], least=1) == 2  # the big piece goes to the second half
+    assert parallel.halfway([100, 1, 1], least=1) == 1  # the middle of the first piece is not past half
+    assert parallel.halfway([100], least=1) is None  # nothing would be left for the first half
+    assert parallel.halfway([5_000] * 3) is None  # too little work for a second process
+    assert parallel.halfway([]) is None

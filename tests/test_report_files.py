@@ -399,7 +399,7 @@ def test_docx_issuing_line_from_config(rw, tmp_path, monkeypatch) -> None:  # ty
 
 
 def _big_doc():  # type: ignore[no-untyped-def]
-    """A report body big enough to be written by two processes (``docx.PARALLEL_CELLS``)."""
+    """A report body big enough to be written by two processes (``parallel.MIN_CELLS``)."""
     from datetime import date
 
     from tracker.reports.layout import Col, Doc, Heading, Para, Table
@@ -424,7 +424,7 @@ def test_docx_body_from_two_processes_is_the_one_from_one(tmp_path, monkeypatch)
     from tracker.reports import docx
 
     doc = _big_doc()
-    assert docx._halfway(doc) is not None  # big enough for two processes
+    assert parallel.halfway(docx._weights(doc)) is not None  # big enough for two processes
     assert parallel.possible()
     docx.write(doc, tmp_path / "two.docx")
     monkeypatch.setenv(parallel.SERIAL_ENV, "1")
@@ -448,7 +448,7 @@ def test_xlsx_rows_from_two_processes_are_the_ones_from_one(tmp_path, monkeypatc
     from tracker.reports import xlsx
 
     doc = _big_doc()
-    assert xlsx._halfway([t for _, t in xlsx._tables_by_sheet(doc)]) == 3
+    assert parallel.halfway([len(t.rows) * len(t.cols) for _, t in xlsx._tables_by_sheet(doc)]) == 3
     assert parallel.possible()
     xlsx.write(doc, tmp_path / "two.xlsx")
     monkeypatch.setenv(parallel.SERIAL_ENV, "1")
@@ -460,3 +460,21 @@ def test_xlsx_rows_from_two_processes_are_the_ones_from_one(tmp_path, monkeypatc
                 assert two.read(name) == one.read(name), name
         sixth = one.read("xl/worksheets/sheet6.xml").decode("utf-8")
     assert "\x01" not in sixth and "推进第800项工作 &amp; &lt;审核&gt;" in sixth and sixth.count("<row ") == 803
+
+
+def test_terminal_tables_from_two_processes_are_the_ones_from_one(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The second half of a report's big terminal tables is made by a forked child: the text
+    written is the same as in one process, table for table, in order."""
+    from tracker import parallel
+    from tracker.cli import render
+
+    doc = _big_doc()
+    assert all(len(t.rows) > render.RICH_ROWS_MAX for t in doc.blocks if hasattr(t, "rows"))
+    assert parallel.possible()
+    render.report_terminal(doc, tmp_path / "two.txt")
+    monkeypatch.setenv(parallel.SERIAL_ENV, "1")
+    render.report_terminal(doc, tmp_path / "one.txt")
+    one = (tmp_path / "one.txt").read_text(encoding="utf-8")
+    assert (tmp_path / "two.txt").read_text(encoding="utf-8") == one
+    assert [one.index(f"第{u}单位任务") for u in range(1, 7)] == sorted(one.index(f"第{u}单位任务") for u in range(1, 7))
+    assert one.count("推进第800项工作") == 6

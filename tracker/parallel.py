@@ -28,6 +28,24 @@ from typing import Any
 SERIAL_ENV = "TRACKER_SERIAL"
 
 
+MIN_CELLS = 20_000  # less work than these many table cells is done in one process (a fork costs milliseconds)
+
+
+def halfway(weights: list[int], least: int = MIN_CELLS) -> int | None:
+    """Where the second half of some pieces of work begins, weighed (table cells, say): the
+    first piece whose middle lies past half the total; None when the total is under ``least``
+    or the split would leave one side empty."""
+    total = sum(weights)
+    if total < least:
+        return None
+    done = 0
+    for i, w in enumerate(weights):
+        if done + w / 2 >= total / 2:
+            return i if i > 0 else None
+        done += w
+    return None
+
+
 def possible() -> bool:
     """Whether ``start`` may fork here (see the module)."""
     if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or threading.active_count() != 1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tracker.width import char_width, text_width
@@ -733,6 +734,7 @@ def report_terminal(doc: Any, path: Any = None) -> None:
 
     reset()
     fh = open(path, "w", encoding="utf-8") if path else None  # noqa: SIM115 - closed below
+    later = None
     try:
         c = report_console(fh)
         c.print(Text(doc.title, style="bold"), justify="center")
@@ -743,6 +745,7 @@ def report_terminal(doc: Any, path: Any = None) -> None:
         pending: list[tuple[str, str, str, str]] = []
         plain_out = c.color_system is None and not c.is_terminal
         width = c.width
+        later, big_table = _big_tables(doc, width)
 
         def flush() -> None:
             if not pending:
@@ -770,7 +773,7 @@ def report_terminal(doc: Any, path: Any = None) -> None:
                     continue
                 if len(b.rows) > RICH_ROWS_MAX:
                     flush()
-                    c.file.write(_plain_report_table(b, right, width) + "\n")
+                    c.file.write(big_table(b) + "\n")
                     continue
                 flush()
                 with_bars = len(b.cols) <= 10 and width >= 100
@@ -798,8 +801,35 @@ def report_terminal(doc: Any, path: Any = None) -> None:
                 continue
         flush()
     finally:
+        if later is not None:
+            later.close()
         if fh is not None:
             fh.close()
+
+
+def _big_tables(doc: Any, width: int) -> tuple[Any, Callable[[Any], str]]:
+    """The plain text of a report's big tables (over ``RICH_ROWS_MAX`` rows), the second half of
+    them made by a forked child meanwhile (``tracker.parallel``; a year-end report has forty of a
+    few hundred rows each), and that child (None: none)."""
+    from tracker import parallel
+    from tracker.reports.layout import RIGHT
+    from tracker.reports.layout import Table as ReportTable
+
+    big = [b for b in doc.blocks if isinstance(b, ReportTable) and len(b.rows) > RICH_ROWS_MAX]
+    split = parallel.halfway([len(b.rows) * len(b.cols) for b in big])
+    theirs = big[split:] if split is not None else []
+    later = parallel.start(lambda: [_plain_report_table(b, RIGHT, width) for b in theirs]) if theirs else None
+    made: dict[int, str] | None = None
+
+    def text(b: Any) -> str:
+        nonlocal made
+        if later is not None and made is None and any(b is t for t in theirs):
+            got = later.result()  # None: the child failed, and its tables are made here
+            made = {id(t): x for t, x in zip(theirs, got, strict=True)} if got is not None else {}
+        found = made.get(id(b)) if made is not None else None
+        return found if found is not None else _plain_report_table(b, RIGHT, width)
+
+    return later, text
 
 
 def _wrap_cells(text: str, w: int, cells: Any) -> list[str]:

@@ -57,7 +57,6 @@ CELL_MARGIN = 57  # twips left and right inside each cell
 # Kinds whose values must never break across lines (numbers, percentages, dates, lights).
 UNBROKEN = RIGHT | {"date", "status", "result"}
 HEADER_FILL = "D9D9D9"
-PARALLEL_CELLS = 20_000  # a body of fewer table cells is written in one process (a fork costs milliseconds)
 _BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPECIAL = re.compile(r"[&<>\x00-\x1f\ufffe\uffff]")  # what _text changes
 
@@ -309,19 +308,9 @@ def _body_bytes(doc: Doc, styles: dict[str, str], start: int = 0, stop: int | No
     return "".join(body_parts(doc, styles, start, stop)).encode("utf-8")
 
 
-def _halfway(doc: Doc) -> int | None:
-    """The block where the second half of the body's work begins (weighed by table cells; a
-    paragraph as a few cells), or None for a body too small to be worth a second process."""
-    weights = [len(b.rows) * len(b.cols) if isinstance(b, Table) else 4 for b in doc.blocks]
-    total = sum(weights)
-    if total < PARALLEL_CELLS:
-        return None
-    done = 0
-    for i, w in enumerate(weights):
-        if done + w / 2 >= total / 2:
-            return i if 0 < i else None
-        done += w
-    return None
+def _weights(doc: Doc) -> list[int]:
+    """The work of each block: its table cells, a paragraph as a few."""
+    return [len(b.rows) * len(b.cols) if isinstance(b, Table) else 4 for b in doc.blocks]
 
 
 def _style_rpr(font: str, size: float, bold: bool) -> str:
@@ -453,7 +442,7 @@ def write(doc: Doc, path: Path) -> None:
     # The body (a hundred megabytes of XML for a county's year-end report) is compressed as it is
     # written, some rows at a time, never held as one string.
     # A big body is written in two halves, the second by a forked child meanwhile (``tracker.parallel``).
-    split = _halfway(doc)
+    split = parallel.halfway(_weights(doc))
     later = parallel.start(_body_bytes, doc, styles, split) if split is not None else None
     with later if later is not None else contextlib.nullcontext():
         body = body_parts(doc, styles, 0, split if later is not None else None)

@@ -41,7 +41,6 @@ HEADER_FILL = "D9E1F2"
 FORMATS = {"int": "0", "num": "General", "pct": "0.0%", "bar": "0.0%", "pts": "+0.0;-0.0;0.0", "pt1": "0.0",
            "rank": '"↑"0;"↓"0;"—"', "date": "yyyy-mm-dd"}
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
-PARALLEL_CELLS = 20_000  # a workbook of fewer table cells is made in one process (a fork costs milliseconds)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -467,21 +466,6 @@ def _untokened(xml: bytes, keys: list[tuple[Any, ...]], style_id: Callable[[tupl
     return _TOKEN.sub(lambda m: ids[int(m[1])], xml)
 
 
-def _halfway(tables: list[Table]) -> int | None:
-    """The table where the second half of the sheets' cells begins, or None for a workbook too
-    small to be worth a second process."""
-    weights = [len(t.rows) * len(t.cols) for t in tables]
-    total = sum(weights)
-    if total < PARALLEL_CELLS:
-        return None
-    done = 0
-    for i, w in enumerate(weights):
-        if done + w / 2 >= total / 2:
-            return i if 0 < i else None
-        done += w
-    return None
-
-
 def _splice(package: bytes, rows_xml: dict[str, bytes], path: Path) -> None:
     """The saved workbook with each table sheet's data rows put at the end of its sheetData."""
     with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(
@@ -509,8 +493,8 @@ def write(doc: Doc, path: Path) -> None:
     rows_xml: list[tuple[Any, bytes]] = []
 
     sheets = _tables_by_sheet(doc)
-    # Above PARALLEL_CELLS, the second half of the sheets' rows is made by a forked child meanwhile.
-    split = _halfway([t for _, t in sheets])
+    # Above parallel.MIN_CELLS, the second half of the sheets' rows is made by a forked child meanwhile.
+    split = parallel.halfway([len(t.rows) * len(t.cols) for _, t in sheets])
     later = parallel.start(_sheets_xml, [t for _, t in sheets[split:]]) if split is not None else None
     made: list[tuple[list[int], bytes, list[tuple[Any, ...]]]] | None = None
     with later if later is not None else contextlib.nullcontext():
