@@ -4,7 +4,7 @@
 through a pipe while the caller goes on with its own part; ``Pending.result()`` waits for it.
 Only where a fork is safe, else ``start`` returns None and the caller does the work itself:
 
-- a POSIX system (``os.fork``) with more than one processor;
+- a POSIX system (``os.fork``) with more than one processor for this process;
 - one thread in the process: the scheduler runs its jobs in worker threads, and a lock another
   thread holds at the fork would stay locked in the child for ever;
 - no connection open to the database the child reads (``db.Database.forkable``, the caller's
@@ -26,8 +26,6 @@ from collections.abc import Callable
 from typing import Any
 
 SERIAL_ENV = "TRACKER_SERIAL"
-
-
 MIN_CELLS = 20_000  # less work than these many table cells is done in one process (a fork costs milliseconds)
 
 
@@ -48,9 +46,16 @@ def halfway(weights: list[int], least: int = MIN_CELLS) -> int | None:
 
 def possible() -> bool:
     """Whether ``start`` may fork here (see the module)."""
-    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or threading.active_count() != 1:
+    if not hasattr(os, "fork") or _processors() < 2 or threading.active_count() != 1:
         return False
     return os.environ.get(SERIAL_ENV, "").strip() in ("", "0")
+
+
+def _processors() -> int:
+    """The processors this process may run on (a container's share, where the system says)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 class Pending:
