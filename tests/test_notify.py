@@ -530,7 +530,10 @@ def test_parts_to_one_robot_are_paced(world, server, monkeypatch):
     w.run("notify", "send", "overdue")
     t = [g.at for g in server.received]
     assert len(t) >= 3
-    assert all(b - a >= 0.39 for a, b in zip(t, t[1:], strict=False))
+    # Sent 0.4 s apart; arrival times jitter by the time each request takes on a busy machine
+    # (one failed CI-like run saw a gap under 0.39 s). Unpaced, the parts arrive milliseconds apart.
+    assert all(b - a >= 0.3 for a, b in zip(t, t[1:], strict=False))
+    assert t[-1] - t[0] >= 0.4 * (len(t) - 1) - 0.1
     for g in server.received:
         assert len(g.json["markdown"]["text"].encode()) <= 1500
 
