@@ -207,14 +207,20 @@ def sub_item_counts(c: Connection) -> dict[int, int]:
 # The triggers of revision 0008 that count the changes to the board's tables (SQLite only).
 BOARD_TRIGGERS = tuple(f"board_stamp_{table}_{event}" for table in ("task", "plan", "unit")
                        for event in ("insert", "update", "delete"))
-_BOARD_TRIGGER_COUNT = ("(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ("
-                        + ", ".join(f"'{name}'" for name in BOARD_TRIGGERS) + "))")
 # With revision 0009's on target and progress_update, the version counts every change to what a
 # report reads (SQLite only).
 DATA_TRIGGERS = BOARD_TRIGGERS + tuple(f"board_stamp_{table}_{event}" for table in ("target", "progress_update")
                                        for event in ("insert", "update", "delete"))
-_DATA_TRIGGER_COUNT = ("(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ("
-                       + ", ".join(f"'{name}'" for name in DATA_TRIGGERS) + "))")
+
+
+def _trigger_count(names: tuple[str, ...]) -> str:
+    """A subquery: how many of the named triggers the database has."""
+    return ("(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ("
+            + ", ".join(f"'{name}'" for name in names) + "))")
+
+
+_BOARD_TRIGGER_COUNT = _trigger_count(BOARD_TRIGGERS)
+_DATA_TRIGGER_COUNT = _trigger_count(DATA_TRIGGERS)
 # A kept board's row, in the order of ``tasks.board``'s tuples.
 BOARD_CACHE_COLUMNS = ("unit", "green", "yellow", "red", "done", "total", "completion", "subs", "cancelled")
 _BOARD_KEPT = ("SELECT 1 FROM board_stamp s WHERE s.id = 1 AND s.board_version = :version "
@@ -599,23 +605,23 @@ def _touched(what: str, day: str, unit_id: int | None, cond: str = "") -> str:
 def report_log_after(c: Connection, day: str, unit_id: int | None = None) -> list[dict[str, Any]]:
     """The effective log rows that happened after ``day``, in replay order (happened_on,
     recorded_at, id): with the stored state and ``report_*_at``, every state since ``day``."""
-    join = " JOIN task k ON k.id = pu.task_id AND k.unit_id = :unit_id" if unit_id is not None else ""
-    return c.query(
-        "SELECT pu.id, pu.task_id, pu.target_id, pu.action, pu.value, pu.percent, pu.note, pu.author, "
-        f"pu.happened_on, pu.recorded_at FROM progress_update pu{join} WHERE pu.happened_on > :day AND {_EFFECTIVE} "
-        "ORDER BY pu.happened_on, pu.recorded_at, pu.id", day=day, unit_id=unit_id,
-    )
+    return c.query(_log_after("pu.id, pu.task_id, pu.target_id, pu.action, pu.value, pu.percent, pu.note, "
+                              "pu.author, pu.happened_on, pu.recorded_at", unit_id), day=day, unit_id=unit_id)
 
 
 def trend_log_after(c: Connection, day: str, unit_id: int | None = None) -> list[tuple[Any, ...]]:
     """``report_log_after``'s rows as tuples of what a completion depends on: (task_id,
     target_id, action, value, percent, happened_on), for a trend's tens of thousands of rows."""
+    return c.rows(_log_after("pu.task_id, pu.target_id, pu.action, pu.value, pu.percent, pu.happened_on", unit_id),
+                  day=day, unit_id=unit_id)
+
+
+def _log_after(columns: str, unit_id: int | None) -> str:
+    """The SELECT of ``columns`` of the effective log rows after ``:day`` (of ``:unit_id``'s
+    tasks when given), in replay order."""
     join = " JOIN task k ON k.id = pu.task_id AND k.unit_id = :unit_id" if unit_id is not None else ""
-    return c.rows(
-        "SELECT pu.task_id, pu.target_id, pu.action, pu.value, pu.percent, pu.happened_on "
-        f"FROM progress_update pu{join} WHERE pu.happened_on > :day AND {_EFFECTIVE} "
-        "ORDER BY pu.happened_on, pu.recorded_at, pu.id", day=day, unit_id=unit_id,
-    )
+    return (f"SELECT {columns} FROM progress_update pu{join} WHERE pu.happened_on > :day AND {_EFFECTIVE} "
+            "ORDER BY pu.happened_on, pu.recorded_at, pu.id")
 
 
 def report_values_at(c: Connection, day: str, target_ids: list[int]) -> list[dict[str, Any]]:
