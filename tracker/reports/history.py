@@ -81,23 +81,18 @@ def replay(log: list[dict[str, Any]], keep: list[date], model: CompletionModel |
     wanted = set(days or [])
     state = start.copy() if start is not None else State()
     comp: dict[int, float] | None = None
-    n, i = len(log), 0
+    n, i, since = len(log), 0, 0  # since: the first row after the last day a completion was taken
     for day in sorted(set(keep) | wanted):
         key = day.isoformat()
-        first = i
         while i < n and log[i]["happened_on"] <= key:
             apply(state, log[i])
             i += 1
-        dirty = {r["task_id"] for r in log[first:i]}
         if day in keep:
             states[day] = state.copy()
         if model is not None and day in wanted:
-            if comp is None:
-                comp = model.completions(state)
-            elif dirty:
-                model.refresh(comp, state, dirty)
-            chosen = model.tops if tops is None else tops
-            overall[day] = sum(comp[t] for t in chosen) / len(chosen) if chosen else 0.0
+            comp = model.advance(comp, state, {r["task_id"] for r in log[since:i]})
+            since = i
+            overall[day] = model.mean(comp, tops)
             if day in keep:
                 kept[day] = dict(comp)
     return Replay(states, overall, kept)
@@ -114,7 +109,6 @@ def overall_series(model: CompletionModel, start: State, log: list[tuple[Any, ..
     values, percent, done_on = start.values, start.percent, start.done_on
     out: dict[date, float] = {}
     comp: dict[int, float] | None = None
-    tops = model.tops
     n, i = len(log), 0
     for day in sorted(days):
         key = day.isoformat()
@@ -131,11 +125,8 @@ def overall_series(model: CompletionModel, start: State, log: list[tuple[Any, ..
                 done_on.pop(task_id, None)
             dirty.add(task_id)
             i += 1
-        if comp is None:
-            comp = model.completions(start)
-        elif dirty:
-            model.refresh(comp, start, dirty)
-        out[day] = sum(comp[t] for t in tops) / len(tops) if tops else 0.0
+        comp = model.advance(comp, start, dirty)
+        out[day] = model.mean(comp)
     return out
 
 
@@ -277,6 +268,20 @@ class CompletionModel:
                 node = self.parent[node]
         for tid in sorted(touched, key=self.rank.__getitem__):
             comp[tid] = self._one(tid, state, comp)
+
+    def advance(self, comp: dict[int, float] | None, state: State, dirty: set[int]) -> dict[int, float]:
+        """The completions in ``state``: all of them the first time (``comp`` None), else ``comp``
+        with the tasks in ``dirty`` (changed since) and their ancestors recomputed."""
+        if comp is None:
+            return self.completions(state)
+        if dirty:
+            self.refresh(comp, state, dirty)
+        return comp
+
+    def mean(self, comp: dict[int, float], tops: list[int] | None = None) -> float:
+        """The mean completion of the top-level tasks (or of ``tops``)."""
+        chosen = self.tops if tops is None else tops
+        return sum(comp[t] for t in chosen) / len(chosen) if chosen else 0.0
 
     def series(self, log: list[dict[str, Any]], days: list[date], tops: list[int] | None = None) -> dict[
             date, float]:
