@@ -53,6 +53,18 @@ def test_a_child_that_fails_or_dies_gives_none(fn):
     assert pending.result() is None
 
 
+def _dies_in_a_child(parent: int) -> int:
+    if os.getpid() != parent:
+        os._exit(3)
+    return 7
+
+
+def test_get_works_out_here_what_the_child_failed_to_send():
+    pending = parallel.start(_dies_in_a_child, os.getpid())
+    assert pending is not None
+    assert pending.get() == 7  # made in this process
+
+
 def test_closing_ends_a_child_still_at_work():
     with parallel.start(_sleeps) as pending:
         assert pending is not None

@@ -14,7 +14,7 @@ Only where a fork is safe, else ``start`` returns None and the caller does the w
 
 The child never returns into the caller's code: it ends with ``os._exit`` (no atexit handlers,
 no flushing of the caller's buffered output). A child that fails, is killed or sends nothing
-gives ``Pending.result()`` None; the caller then does that part itself.
+gives ``Pending.result()`` None; the caller then does that part itself (``Pending.get``).
 """
 
 from __future__ import annotations
@@ -61,8 +61,9 @@ def _processors() -> int:
 class Pending:
     """A child's result on its way."""
 
-    def __init__(self, pid: int, fd: int):
+    def __init__(self, pid: int, fd: int, fn: Callable[..., Any], args: tuple[Any, ...]):
         self.pid, self.fd = pid, fd
+        self._work = fn, args
         self._done = False
 
     def result(self) -> Any:
@@ -80,6 +81,14 @@ class Pending:
         except Exception:  # nothing or half a message: the child died on the way
             return None
         return value if ok else None
+
+    def get(self) -> Any:
+        """The child's ``fn(*args)``, or, when it failed, ``fn(*args)`` worked out here."""
+        value = self.result()
+        if value is None:
+            fn, args = self._work
+            value = fn(*args)
+        return value
 
     def close(self) -> None:
         """End a child whose result is no longer wanted (the caller failed on its side)."""
@@ -112,7 +121,7 @@ def start(fn: Callable[..., Any], *args: Any) -> Pending | None:
     pid = os.fork()
     if pid:
         os.close(write_end)
-        return Pending(pid, read_end)
+        return Pending(pid, read_end, fn, args)
     code = 1  # the child: whatever happens, it ends here
     try:
         os.close(read_end)

@@ -817,17 +817,17 @@ def _big_tables(doc: Any, width: int) -> tuple[Any, Callable[[Any], str]]:
 
     big = [b for b in doc.blocks if isinstance(b, ReportTable) and len(b.rows) > RICH_ROWS_MAX]
     split = parallel.halfway([len(b.rows) * len(b.cols) for b in big])
-    theirs = big[split:] if split is not None else []
-    later = parallel.start(lambda: [_plain_report_table(b, RIGHT, width) for b in theirs]) if theirs else None
+    theirs = {id(b) for b in big[split:]} if split is not None else set()
+    later = parallel.start(lambda: [_plain_report_table(b, RIGHT, width) for b in big[split:]]) if theirs else None
     made: dict[int, str] | None = None
 
     def text(b: Any) -> str:
         nonlocal made
-        if later is not None and made is None and any(b is t for t in theirs):
-            got = later.result()  # None: the child failed, and its tables are made here
-            made = {id(t): x for t, x in zip(theirs, got, strict=True)} if got is not None else {}
-        found = made.get(id(b)) if made is not None else None
-        return found if found is not None else _plain_report_table(b, RIGHT, width)
+        if later is None or id(b) not in theirs:
+            return _plain_report_table(b, RIGHT, width)
+        if made is None:
+            made = {id(t): x for t, x in zip(big[split:], later.get(), strict=True)}
+        return made[id(b)]
 
     return later, text
 

@@ -456,9 +456,8 @@ def write(doc: Doc, path: Path) -> None:
                         dest.write(head.encode("utf-8"))
                         for i in range(0, len(body), 2000):
                             dest.write("".join(body[i:i + 2000]).encode("utf-8"))
-                        if later is not None and split is not None:
-                            rest = later.result()  # None: the child failed, and the half is written here
-                            dest.write(rest if rest is not None else _body_bytes(doc, styles, split))
+                        if later is not None:
+                            dest.write(later.get())
                         dest.write(tail.encode("utf-8"))
                     continue
                 if info.filename == "word/fontTable.xml":

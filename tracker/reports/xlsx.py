@@ -500,9 +500,9 @@ def write(doc: Doc, path: Path) -> None:
     with later if later is not None else contextlib.nullcontext():
         for i, (name, t) in enumerate(sheets):
             if later is not None and i == split:
-                made = later.result()  # None: the child failed, and its sheets are made here
+                made = later.get()
             ws = wb.create_sheet(sheet_name(name, taken))
-            ready = made[i - split] if made is not None and split is not None and i >= split else None
+            ready = made[i - split] if made is not None and split is not None else None
             if ready is not None:
                 widths = ready[0]
             else:
