@@ -565,7 +565,7 @@ def trend_in_background(ctx: Context, base: Base, days: list[date]) -> parallel.
     rows already read instead of reading them again; None where that cannot be done here or
     could not be checked: only on SQLite, whose data version tells whether the child read the
     log at the version of ``base`` (``store.data_version``)."""
-    if base.version is None or not parallel.possible():
+    if base.version is None:
         return None
     ctx.db.close()  # no connection may cross the fork: each side opens its own
     return parallel.start(_trend_in_child, ctx, base, days) if ctx.db.forkable() else None
