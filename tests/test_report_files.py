@@ -415,25 +415,35 @@ def _big_doc():  # type: ignore[no-untyped-def]
     return doc
 
 
+def _written_both_ways(write, doc, tmp_path, monkeypatch, ext: str, changing: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    """``doc`` written by ``write`` with a forked child, then in one process: the same parts (but
+    ``changing``, the time it was written); the one-process package's parts by name."""
+    import zipfile
+
+    from tracker import parallel
+
+    assert parallel.possible()
+    write(doc, tmp_path / f"two.{ext}")
+    monkeypatch.setenv(parallel.SERIAL_ENV, "1")
+    write(doc, tmp_path / f"one.{ext}")
+    with zipfile.ZipFile(tmp_path / f"two.{ext}") as two, zipfile.ZipFile(tmp_path / f"one.{ext}") as one:
+        assert two.namelist() == one.namelist()
+        for name in one.namelist():
+            if name not in changing:
+                assert two.read(name) == one.read(name), name
+        return {name: one.read(name) for name in one.namelist()}
+
+
 def test_docx_body_from_two_processes_is_the_one_from_one(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A big Word body is written half by a forked child (``tracker.parallel``): the package is
     the same, part for part, as the one written in one process."""
-    import zipfile
-
     from tracker import parallel
     from tracker.reports import docx
 
     doc = _big_doc()
     assert parallel.halfway(docx._weights(doc)) is not None  # big enough for two processes
-    assert parallel.possible()
-    docx.write(doc, tmp_path / "two.docx")
-    monkeypatch.setenv(parallel.SERIAL_ENV, "1")
-    docx.write(doc, tmp_path / "one.docx")
-    with zipfile.ZipFile(tmp_path / "two.docx") as two, zipfile.ZipFile(tmp_path / "one.docx") as one:
-        assert two.namelist() == one.namelist()
-        for name in one.namelist():
-            assert two.read(name) == one.read(name), name
-        body = one.read("word/document.xml").decode("utf-8")
+    parts = _written_both_ways(docx.write, doc, tmp_path, monkeypatch, "docx")
+    body = parts["word/document.xml"].decode("utf-8")
     assert body.count("<w:tbl>") == 6 and body.count("推进第800项工作") == 6 and "&amp; &lt;审核&gt;" in body
     assert body.index("某县2023年重点任务年度总结") < body.index("第6单位任务") < body.index("县政府督查室")
 
@@ -442,23 +452,13 @@ def test_xlsx_rows_from_two_processes_are_the_ones_from_one(tmp_path, monkeypatc
     """The second half of a big workbook's sheets is made by a forked child, with tokens for the
     style ids it cannot know: the workbook is the same, part for part (the styles made in the same
     order), as the one made in one process."""
-    import zipfile
-
     from tracker import parallel
     from tracker.reports import xlsx
 
     doc = _big_doc()
     assert parallel.halfway([len(t.rows) * len(t.cols) for _, t in xlsx._tables_by_sheet(doc)]) == 3
-    assert parallel.possible()
-    xlsx.write(doc, tmp_path / "two.xlsx")
-    monkeypatch.setenv(parallel.SERIAL_ENV, "1")
-    xlsx.write(doc, tmp_path / "one.xlsx")
-    with zipfile.ZipFile(tmp_path / "two.xlsx") as two, zipfile.ZipFile(tmp_path / "one.xlsx") as one:
-        assert two.namelist() == one.namelist()
-        for name in one.namelist():
-            if name != "docProps/core.xml":  # the time it was written
-                assert two.read(name) == one.read(name), name
-        sixth = one.read("xl/worksheets/sheet6.xml").decode("utf-8")
+    parts = _written_both_ways(xlsx.write, doc, tmp_path, monkeypatch, "xlsx", changing=("docProps/core.xml",))
+    sixth = parts["xl/worksheets/sheet6.xml"].decode("utf-8")
     assert "\x01" not in sixth and "推进第800项工作 &amp; &lt;审核&gt;" in sixth and sixth.count("<row ") == 803
 
 
