@@ -16,6 +16,10 @@ output and ends there; otherwise it exits as usual. openpyxl's handler, which de
 temporary files, is run first when it is the only one. A report command leaves its millions of
 objects to that end (``keep_until_exit``) rather than freeing them one by one.
 
+`task list`, `task show`, `task update` and `board`, written in their plain forms, are read and
+run without loading typer (``tracker.cli.quick``): typer and its click are 40-60 ms of the
+100-150 ms such a command took. Every other command line goes through typer's tree.
+
 `tracker --help` (also `-h`, or no arguments) prints the root help typer renders for a terminal
 of 80 columns or more, from the copy of it in ``tracker/cli/root_help-typer-<version>.txt``,
 without loading typer (65-80 ms here). A test holds the copy to typer's own output; ``make help``
@@ -26,6 +30,7 @@ output typer would write otherwise go through typer.
 import gc
 import os
 import sys
+from collections.abc import Callable
 
 ROOT_HELP = "root_help-typer-{}.txt"  # rendered by `make help`
 ROOT_HELP_ARGS: tuple[list[str], ...] = ([], ["--help"], ["-h"])  # the command lines that print the root help
@@ -57,7 +62,7 @@ def main() -> None:
     _main = True
     gc.disable()
     try:
-        from tracker.cli import main as run
+        run = _quick_run() or _typer_run()
     finally:
         gc.freeze()
         gc.enable()
@@ -67,6 +72,21 @@ def main() -> None:
         leave(exc.code)
         raise
     leave(0)
+
+
+def _quick_run() -> Callable[[], None] | None:
+    """The command line's run without typer, when ``tracker.cli.quick`` reads it; else None."""
+    from tracker.cli import quick
+
+    call = quick.parse(sys.argv[1:]) if quick.possible() else None
+    return None if call is None else quick.prepare(call)
+
+
+def _typer_run() -> Callable[[], None]:
+    """The command line's run through typer's tree."""
+    from tracker.cli import main as run
+
+    return run
 
 
 def leave(code: object) -> None:

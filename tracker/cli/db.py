@@ -3,7 +3,7 @@
 
 import typer
 
-from tracker.cli import context
+from tracker.cli.tree import context
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 

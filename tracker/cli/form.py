@@ -2,7 +2,7 @@
 
 import typer
 
-from tracker.cli import context
+from tracker.cli.tree import context
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -17,10 +17,10 @@ def export(
 ) -> None:
     """每个单位一份 .xlsx 填报表（Excel、WPS 均可）：未完成的任务和指标、当前值、待填写的列。"""
     from tracker.cli import render
-    from tracker.cli.task import _format
+    from tracker.cli.daily import check_format
     from tracker.sheets.forms import export_forms
 
-    fmt = _format(fmt)
+    fmt = check_format(fmt)
     forms = export_forms(context(ctx), unit=unit, period=period, out_dir=out)
     if fmt == "json":
         render.print_json([f.to_dict() for f in forms])
@@ -43,10 +43,10 @@ def import_(
 ) -> None:
     """把填好的填报表记录为进展（填报人为作者；同一张表重复导入不会重复记录）。"""
     from tracker.cli import render
-    from tracker.cli.task import _format
+    from tracker.cli.daily import check_format
     from tracker.sheets.forms import import_forms
 
-    fmt = _format(fmt)
+    fmt = check_format(fmt)
     done = import_forms(context(ctx), files, dry_run=dry_run, partial=partial, unit=unit)
     failed = any(r.error or r.refused or (r.errors and not r.written) for r in done)
     if fmt == "json":
@@ -65,10 +65,10 @@ def status(
 ) -> None:
     """本期各单位填报表的报送情况：已报送、未报送（催办名单）。"""
     from tracker.cli import render
-    from tracker.cli.task import _format
+    from tracker.cli.daily import check_format
     from tracker.sheets.forms import form_status
 
-    fmt = _format(fmt)
+    fmt = check_format(fmt)
     per, rows = form_status(context(ctx), period)
     if fmt == "json":
         render.print_json({"period": per.key, "units": [r.to_dict() for r in rows]})

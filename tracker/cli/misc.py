@@ -3,7 +3,8 @@
 
 import typer
 
-from tracker.cli import context
+from tracker.cli import daily
+from tracker.cli.tree import context
 
 
 def register(app: typer.Typer) -> None:
@@ -30,17 +31,7 @@ def board(
     fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="table 或 json"),
 ) -> None:
     """看板：各单位 绿/黄/红/完成 数量与总体完成度。"""
-    from tracker import tasks
-    from tracker.cli import render
-    from tracker.cli.task import _format
-
-    c = context(ctx)
-    sums = tasks.board(c)
-    if _format(fmt) == "json":
-        render.print_json([{"unit": s.unit, "total": s.total, "subs": s.subs, "counts": s.counts,
-                            "completion": round(s.completion, 1), "cancelled": s.cancelled} for s in sums])
-    else:
-        render.board_table(sums, c.today.isoformat())
+    daily.board(lambda: context(ctx), fmt)
 
 
 def undo(
@@ -73,10 +64,10 @@ def log(
     """变更记录：进展、更正、完成、修改、撤销、导入及修订内容，按录入时间排列。"""
     from tracker import tasks
     from tracker.cli import render
-    from tracker.cli.task import _format
+    from tracker.cli.daily import check_format
     from tracker.context import parse_day
 
-    fmt = _format(fmt)
+    fmt = check_format(fmt)
     rows = tasks.change_log(context(ctx), parse_day(since, "--since 日期") if since else None, unit, by)
     if fmt == "json":
         render.print_json(rows)

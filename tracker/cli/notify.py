@@ -3,7 +3,7 @@
 
 import typer
 
-from tracker.cli import context
+from tracker.cli.tree import context
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -33,9 +33,9 @@ def send(
 
     from tracker import notify
     from tracker.cli import render
-    from tracker.cli.task import _format
+    from tracker.cli.daily import check_format
 
-    fmt = _format(fmt)
+    fmt = check_format(fmt)
     name = _job(job)
     c = context(ctx)
     notify.setup_logging(logging.WARNING, timezone=c.config.timezone)
@@ -78,9 +78,9 @@ def log_(
     """发送记录：发了什么、何时、发到哪个渠道、哪些失败及原因。"""
     from tracker import notify
     from tracker.cli import render
-    from tracker.cli.task import _format
+    from tracker.cli.daily import check_format
 
-    fmt = _format(fmt)
+    fmt = check_format(fmt)
     job_name = None
     if job:
         job_name = "test" if job.strip().lower() in ("test", "测试") else _job(job)

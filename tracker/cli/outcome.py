@@ -3,7 +3,7 @@
 
 import typer
 
-from tracker.cli import context
+from tracker.cli.tree import context
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -24,9 +24,9 @@ def parse(
     """逐项对照计划指标与总结中的说法（不写数据库）。"""
     from tracker import outcomes
     from tracker.cli import render
-    from tracker.cli.task import _format
+    from tracker.cli.daily import check_format
 
-    fmt = _format(fmt)
+    fmt = check_format(fmt)
     report = outcomes.parse_outcome(summary, plan, _year(year))
     if fmt == "json":
         render.print_json(report.to_dict())
@@ -46,10 +46,10 @@ def import_(
     """对照已导入的计划；加 --apply 把找到的数值记入进展（重复运行不会重复记录）。"""
     from tracker import outcomes
     from tracker.cli import render
-    from tracker.cli.task import _format
+    from tracker.cli.daily import check_format
     from tracker.tasks import parse_id
 
-    fmt = _format(fmt)
+    fmt = check_format(fmt)
     report = outcomes.import_outcome(context(ctx), summary, parse_id(plan_id, "计划编号"), apply=apply,
                                      year=_year(year))
     data = report.to_dict()

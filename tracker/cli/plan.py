@@ -3,7 +3,7 @@
 
 import typer
 
-from tracker.cli import context
+from tracker.cli.tree import context
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -40,9 +40,9 @@ def parse(
     """解析文档并显示识别出的单位、条目和指标（不写数据库）。"""
     from tracker import plans
     from tracker.cli import render
-    from tracker.cli.task import _format
+    from tracker.cli.daily import check_format
 
-    fmt = _format(fmt, ("table", "json", "xlsx"))
+    fmt = check_format(fmt, ("table", "json", "xlsx"))
     baselines = _baselines_mode(baselines, ("review", "off"))
     y, h = _year_half(year, half)
     if fmt == "xlsx":
@@ -94,9 +94,9 @@ def import_(
     """导入计划：每个条目成为任务，子条目成为子任务，承诺成为指标（同一文件重复导入不产生变化）。"""
     from tracker import plans
     from tracker.cli import render
-    from tracker.cli.task import _format
+    from tracker.cli.daily import check_format
 
-    fmt = _format(fmt)
+    fmt = check_format(fmt)
     y, h = _year_half(year, half)
     mode = _baselines_mode(baselines, ("review", "apply", "off"))
     result = plans.import_file(context(ctx, create=not dry_run), file, year=y, half=h, unit=unit, dry_run=dry_run,
@@ -130,10 +130,10 @@ def list_(ctx: typer.Context, fmt: str = typer.Option("table", "--format", "-f",
     """列出已导入的计划。"""
     from tracker import plans
     from tracker.cli import render
-    from tracker.cli.task import _format
+    from tracker.cli.daily import check_format
 
     rows = plans.list_plans(context(ctx))
-    if _format(fmt) == "json":
+    if check_format(fmt) == "json":
         render.print_json(rows)
     else:
         render.table(f"计划（{len(rows)} 个）", ["编号", "单位", "标题", "周期", "任务数", "来源"],
@@ -150,16 +150,16 @@ def show(
     """查看计划及其全部任务的状态。"""
     from tracker import plans, tasks
     from tracker.cli import render
-    from tracker.cli.task import _depth, _format
+    from tracker.cli.daily import check_format, depth
 
     c = context(ctx)
     pid = tasks.parse_id(plan_id, "计划编号")
     plan = plans.get_plan(c, pid)
     views = tasks.list_tasks(c, tasks.TaskFilter(plan_id=pid))
-    if _format(fmt) == "json":
+    if check_format(fmt) == "json":
         render.print_json({**plan, "tasks": [v.to_dict() for v in views]})
         return
     render.info(f"计划 #{plan['id']}：{plan['title']}\n单位：{plan['unit']}    周期：{plan['period_start']} 至 "
                 f"{plan['period_end']}\n计划部分：{plan['plan_heading'] or '—'}    来源：{plan['source_path'] or '手工'}")
     byid = {v.id: v for v in views}
-    render.task_table([(v, _depth(v, byid)) for v in views])
+    render.task_table([(v, depth(v, byid)) for v in views])

@@ -2,7 +2,7 @@
 
 import typer
 
-from tracker.cli import context
+from tracker.cli.tree import context
 from tracker.entry import keep_until_exit
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)

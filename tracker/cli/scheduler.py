@@ -3,7 +3,7 @@
 
 import typer
 
-from tracker.cli import context
+from tracker.cli.tree import context
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -26,9 +26,9 @@ def jobs(
     """列出定时任务及下次运行时间（不启动调度器）。"""
     from tracker import scheduler
     from tracker.cli import render
-    from tracker.cli.task import _format
+    from tracker.cli.daily import check_format
 
-    fmt = _format(fmt)
+    fmt = check_format(fmt)
     infos = scheduler.list_jobs(context(ctx))
     if fmt == "json":
         render.print_json([i.to_dict() for i in infos])
@@ -47,10 +47,10 @@ def run_job(
 
     from tracker import notify, scheduler
     from tracker.cli import render
+    from tracker.cli.daily import check_format
     from tracker.cli.notify import _job
-    from tracker.cli.task import _format
 
-    fmt = _format(fmt)
+    fmt = check_format(fmt)
     job = _job(name)
     c = context(ctx)
     notify.setup_logging(logging.WARNING, timezone=c.config.timezone)

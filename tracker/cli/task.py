@@ -3,20 +3,13 @@
 
 import typer
 
-from tracker.cli import context
+from tracker.cli import daily
+from tracker.cli.daily import check_format
+from tracker.cli.tree import context
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 FORMAT_HELP = "输出格式：table（表格）、json 或 csv"
-
-
-def _format(value: str, allowed: tuple[str, ...] = ("table", "json")) -> str:
-    from tracker.errors import InputError
-
-    v = value.strip().lower()
-    if v not in allowed:
-        raise InputError(f"不支持的输出格式：{value}（可选：{'、'.join(allowed)}）")
-    return v
 
 
 @app.command("add")
@@ -43,7 +36,7 @@ def add(
     from tracker.errors import InputError
 
     c = context(ctx)
-    fmt = _format(fmt)
+    fmt = check_format(fmt)
     due_day = parse_day(due, "截止日期") if due else None
     new: list[tasks.NewTarget] = []
     if target:
@@ -77,40 +70,7 @@ def list_(
     fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help=FORMAT_HELP),
 ) -> None:
     """列出任务及其状态、进度和指标。"""
-    from tracker import tasks
-    from tracker.cli import render
-    from tracker.context import parse_day
-    from tracker.errors import InputError
-    from tracker.status import parse_status
-
-    fmt = _format(fmt, ("table", "json", "csv"))
-    st = None
-    if status:
-        st = parse_status(status)
-        if st is None:
-            raise InputError(f"未知状态：{status}（可选：绿、黄、红、完成，或 green、yellow、red、done）")
-    flt = tasks.TaskFilter(
-        unit=unit, status=st, due_before=parse_day(due_before, "--due-before 日期") if due_before else None,
-        search=search, plan_id=tasks.parse_id(plan, "计划编号") if plan else None,
-    )
-    c = context(ctx)
-    views = tasks.list_tasks(c, flt)
-    if fmt == "json":
-        render.print_json([v.to_dict() for v in views])
-    elif fmt == "csv":
-        cols = ["id", "unit", "label", "title", "deadline", "status", "progress", "expected", "owner", "parent_id"]
-        render.print_csv([v.to_dict() for v in views], cols)
-    else:
-        byid = {v.id: v for v in views}
-        render.task_table([(v, _depth(v, byid)) for v in views])
-
-
-def _depth(v, byid) -> int:  # type: ignore[no-untyped-def]
-    d, p = 0, v.row["parent_id"]
-    while p is not None and p in byid:
-        d += 1
-        p = byid[p].row["parent_id"]
-    return d
+    daily.task_list(lambda: context(ctx), unit, status, due_before, search, plan, fmt)
 
 
 @app.command("show")
@@ -120,18 +80,7 @@ def show(
     fmt: str = typer.Option("table", "--format", "-f", metavar="格式", help="输出格式：table 或 json"),
 ) -> None:
     """查看任务：指标（当前/目标/完成率）、子任务、进展记录。"""
-    from tracker import tasks
-    from tracker.cli import render
-
-    fmt = _format(fmt)
-    d = tasks.show_task(context(ctx), tasks.parse_id(task_id))
-    if fmt == "json":
-        data = d.view.to_dict()
-        data["text"] = d.view.row["text"]
-        data["log"] = d.log
-        render.print_json(data)
-    else:
-        render.task_detail(d)
+    daily.task_show(lambda: context(ctx), task_id, fmt)
 
 
 @app.command("update")
@@ -151,30 +100,7 @@ def update(
     yes: bool = typer.Option(False, "--yes", "-y", help="同 --correct"),
 ) -> None:
     """记录一条进展（只追加，不覆盖历史），并显示任务的最新状态。"""
-    from tracker import tasks
-    from tracker.cli import render
-    from tracker.context import parse_day
-
-    res = tasks.log_update(
-        context(ctx), tasks.parse_id(task_id),
-        target_index=tasks.parse_id(target, "指标序号") if target else None,
-        value=tasks.parse_number(value, "--value") if value is not None else None,
-        add=tasks.parse_number(add, "--add") if add is not None else None,
-        percent=tasks.parse_number(percent, "--percent") if percent is not None else None,
-        note=note, author=by, on=parse_day(on, "--on 日期") if on else None, correct=correct or yes,
-    )
-    what = ""
-    if res.target is not None and res.value is not None:
-        what = f"：{tasks.target_name(res.target)} 记为 {tasks.fmt_num(res.value)}{res.target['measure'] or ''}"
-    elif res.percent is not None:
-        what = f"：完成 {tasks.fmt_num(res.percent)}%"
-    kind = "更正" if res.correction else "进展"
-    render.success(f"已记录任务 #{res.task_id} 的{kind}（记录 #{res.update_id}）{what}")
-    if res.later is not None and res.target is not None:
-        render.info(f"注意：这条记录的日期早于 {str(res.later['happened_on'])[:10]} 的记录 #{res.later['id']}，"
-                    f"已作为历史记录保存；当前值仍为 {tasks.fmt_num(res.current)}{res.target['measure'] or ''}。")
-    if res.view is not None:
-        render.task_state(res.view, res.target["id"] if res.target else None)
+    daily.task_update(lambda: context(ctx), task_id, target, value, add, percent, note, by, on, correct, yes)
 
 
 @app.command("done")
@@ -261,7 +187,7 @@ def log(
     from tracker import tasks
     from tracker.cli import render
 
-    fmt = _format(fmt)
+    fmt = check_format(fmt)
     rows = tasks.task_log(context(ctx), tasks.parse_id(task_id))
     if fmt == "json":
         render.print_json(rows)

@@ -3,7 +3,7 @@
 
 import typer
 
-from tracker.cli import context
+from tracker.cli.tree import context
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -27,10 +27,10 @@ def list_(ctx: typer.Context, fmt: str = typer.Option("table", "--format", "-f",
     """列出单位。"""
     from tracker import tasks
     from tracker.cli import render
-    from tracker.cli.task import _format
+    from tracker.cli.daily import check_format
 
     rows = tasks.list_units(context(ctx))
-    if _format(fmt) == "json":
+    if check_format(fmt) == "json":
         render.print_json(rows)
     else:
         render.table(f"单位（{len(rows)} 个）", ["编号", "单位", "别名", "联系人", "任务数"],
