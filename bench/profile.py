@@ -57,7 +57,8 @@ elif mode in ("work", "profile"):
             except BaseException:
                 pass
 sys.argv = ["tracker", *args]
-from tracker.cli import main
+from tracker.entry import _quick_run, _typer_run
+main = _quick_run() or _typer_run()  # what the console script runs
 if mode == "profile":
     import cProfile
     prof = cProfile.Profile()
@@ -135,7 +136,8 @@ def profile_lines(stats_file: Path, top: int = 12) -> tuple[list[str], list[str]
     skip = ("<frozen importlib", "<built-in method builtins.exec>", "{built-in method builtins.exec}")
     useful = [r for r in rows if not any(s in r[0] or s in r[2] for s in skip)]
     ours = sorted((r for r in useful if "/tracker/" in r[0] and "/bench/" not in r[0]), key=lambda r: -r[5])
-    anyone = sorted((r for r in useful if "/tracker/cli/__init__.py" not in r[0] or r[2] != "main"),
+    outer = (("/tracker/cli/__init__.py", "main"), ("/tracker/cli/tree.py", "main"), ("/tracker/cli/quick.py", "run"))
+    anyone = sorted((r for r in useful if not any(f in r[0] and r[2] == name for f, name in outer)),
                     key=lambda r: -r[5])
     own = sorted(useful, key=lambda r: -r[4])
     return [fmt(r) for r in ours[:top]], [fmt(r) for r in anyone[:top]], [fmt(r) for r in own[:top]]

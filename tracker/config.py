@@ -6,11 +6,11 @@ Only the standard library is imported here, so every command can read its settin
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tracker.errors import ConfigError
+from tracker.record import Record
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "database": {"url": "sqlite:///db/tracker.db", "busy_timeout": 30, "backup_dir": "db/backups"},
@@ -35,13 +35,13 @@ MAY_BE_EMPTY = {("user", "name"), ("report", "issuer")}
 CHANNEL_KEYS = {"name": str, "url": str, "units": list, "mention": list}
 
 
-@dataclass
-class Config:
+class Config(Record):
     """The settings in force, with the file they came from (None for built-in defaults)."""
 
-    data: dict[str, dict[str, Any]]
-    path: Path | None = None
-    base_dir: Path = field(default_factory=Path.cwd)
+    def __init__(self, data: dict[str, dict[str, Any]], path: Path | None = None, base_dir: Path | None = None) -> None:
+        self.data = data
+        self.path = path
+        self.base_dir = Path.cwd() if base_dir is None else base_dir
 
     def get(self, section: str, key: str) -> Any:
         return self.data[section][key]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from tracker.config import CHINA_ZONES, Config, load_config, resolve_db_url
 from tracker.db import Database
 from tracker.errors import InputError
+from tracker.record import Record
 from tracker.status import Rules
 
 
@@ -36,19 +36,19 @@ def zone(name: str) -> tzinfo:
     return ZoneInfo(name)
 
 
-@dataclass
-class Context:
+class Context(Record):
     """The settings and database one command runs against."""
 
-    config: Config
-    db_url: str
-    today: date
-    _db: Database | None = field(default=None, repr=False)
-    migrated_copy: str | None = None
-    # Only the commands that create a database (init, plan import) set this; every other command
-    # refuses a missing or uninitialised database instead of making an empty one by accident.
-    create: bool = False
-    db_from_config: bool = True  # the configured location (its folder may be made), not --db/TRACKER_DB
+    def __init__(self, config: Config, db_url: str, today: date, db_from_config: bool = True) -> None:
+        self.config = config
+        self.db_url = db_url
+        self.today = today
+        self._db: Database | None = None
+        self.migrated_copy: str | None = None
+        # Only the commands that create a database (init, plan import) set this; every other command
+        # refuses a missing or uninitialised database instead of making an empty one by accident.
+        self.create = False
+        self.db_from_config = db_from_config  # the configured location (its folder may be made), not --db/TRACKER_DB
 
     @classmethod
     def load(cls, config_path: str | None = None, db: str | None = None, today: str | None = None) -> Context:
@@ -71,6 +71,12 @@ class Context:
             self.migrated_copy = db.ensure_schema()
             self._db = db
         return self._db
+
+    def on(self, day: date) -> Context:
+        """The same settings and open database, with "today" set to ``day``."""
+        other = Context(self.config, self.db_url, day, self.db_from_config)
+        other._db, other.migrated_copy, other.create = self._db, self.migrated_copy, self.create
+        return other
 
     def database_unmigrated(self) -> Database:
         """The database as it is (schema not brought to head), refused when missing or foreign."""

@@ -10,10 +10,10 @@ of them says so in the same words (``Count.line``): "计划一级事项 34 项�
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from tracker import status as st
+from tracker.record import Record
 
 
 def is_top(v: Any, views: Mapping[int, Any]) -> bool:
@@ -22,15 +22,15 @@ def is_top(v: Any, views: Mapping[int, Any]) -> bool:
     return parent is None or parent not in views
 
 
-@dataclass
-class Count:
+class Count(Record):
     """Top-level items and the sub-items under them; lights and completion over the top-level items."""
 
-    tops: int = 0
-    subs: int = 0
-    lights: dict[str, int] = field(default_factory=lambda: {s: 0 for s in st.STATUSES})
-    red_subs: int = 0  # red sub-items (listed under their item, not counted beside it)
-    completion_sum: float = 0.0
+    def __init__(self, tops: int = 0, subs: int = 0) -> None:
+        self.tops = tops
+        self.subs = subs
+        self.lights = {s: 0 for s in st.STATUSES}
+        self.red_subs = 0  # red sub-items (listed under their item, not counted beside it)
+        self.completion_sum = 0.0
 
     @property
     def completion(self) -> float:

@@ -83,10 +83,10 @@ def _quick_run() -> Callable[[], None] | None:
 
 
 def _typer_run() -> Callable[[], None]:
-    """The command line's run through typer's tree."""
-    from tracker.cli import main as run
+    """The command line's run through typer's tree, typer loaded now (with the collector paused)."""
+    from tracker.cli import tree
 
-    return run
+    return tree.main
 
 
 def leave(code: object) -> None:

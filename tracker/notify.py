@@ -741,7 +741,7 @@ def send(ctx: Context, job: str, channel: str | None = None, dry_run: bool = Fal
     if job not in JOBS:
         raise InputError(f"未知通知类型：{job}（可选：overdue 逾期提醒、weekly 每周汇总）")
     if day is not None and day != ctx.today:
-        ctx = dataclasses.replace(ctx, today=day)
+        ctx = ctx.on(day)
     try:
         chans = channels(ctx, channel)
     except InputError:

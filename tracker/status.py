@@ -18,9 +18,10 @@ two picks the colour.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+
+from tracker.record import Record
 
 GREEN, YELLOW, RED, DONE = "绿", "黄", "红", "完成"
 STATUSES = (GREEN, YELLOW, RED, DONE)
@@ -38,14 +39,20 @@ CUMULATIVE, LEVEL, RECURRING, MILESTONE = "cumulative", "level", "recurring", "m
 HOLD_BROKEN, HOLD_NOW, HOLD_ALWAYS = 0, 1, 2
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(Record):
     """Configurable bands (points of completion behind expected) and the due-soon window."""
 
-    yellow_band: float = 10
-    red_band: float = 30
-    due_soon_days: int = 14
-    on_pace_tolerance: float = 5
+    __slots__ = ("yellow_band", "red_band", "due_soon_days", "on_pace_tolerance")
+
+    def __init__(self, yellow_band: float = 10, red_band: float = 30, due_soon_days: int = 14,
+                 on_pace_tolerance: float = 5) -> None:
+        self.yellow_band = yellow_band
+        self.red_band = red_band
+        self.due_soon_days = due_soon_days
+        self.on_pace_tolerance = on_pace_tolerance
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
 
     @classmethod
     def from_config(cls, section: dict[str, Any]) -> Rules:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -12,6 +11,7 @@ from tracker import store
 from tracker.context import Context
 from tracker.db import Connection
 from tracker.errors import InputError, NotFoundError
+from tracker.record import Record
 
 _DATES: dict[str, date] = {}
 
@@ -60,24 +60,27 @@ def target_goal_text(t: dict[str, Any]) -> str:
     return f"{sign}{fmt_num(t.get('value'))}{measure}"
 
 
-@dataclass
-class TaskView:
+class TaskView(Record):
     """A task with everything computed that lists, boards and reports show."""
 
-    row: dict[str, Any]
-    targets: list[dict[str, Any]]
-    children: list[TaskView] = field(default_factory=list)
-    completion: float = 0.0
-    expected: float | None = None
-    status: str = st.GREEN
-    start: date | None = None
-    deadline: date | None = None
-    done: bool = False
-    open_target_due: date | None = None
-    targets_deadline: date | None = None
-    hold_until: date | None = None
-    hold_state: int | None = None
-    id: int = -1  # the row's id (``build_views`` sets it: reports read it hundreds of thousands of times)
+    __slots__ = ("row", "targets", "children", "completion", "expected", "status", "start", "deadline", "done",
+                 "open_target_due", "targets_deadline", "hold_until", "hold_state", "id")
+
+    def __init__(self, row: dict[str, Any], targets: list[dict[str, Any]], id: int = -1) -> None:  # noqa: A002
+        self.row = row
+        self.targets = targets
+        self.children: list[TaskView] = []
+        self.completion = 0.0
+        self.expected: float | None = None
+        self.status = st.GREEN
+        self.start: date | None = None
+        self.deadline: date | None = None
+        self.done = False
+        self.open_target_due: date | None = None
+        self.targets_deadline: date | None = None
+        self.hold_until: date | None = None
+        self.hold_state: int | None = None
+        self.id = id  # the row's id (``build_views`` sets it: reports read it hundreds of thousands of times)
 
     @property
     def unit(self) -> str:
@@ -337,15 +340,16 @@ def require_task(c: Connection, task_id: int) -> dict[str, Any]:
 
 
 # -- listing -------------------------------------------------------------------------------
-@dataclass
-class TaskFilter:
+class TaskFilter(Record):
     """What `task list` narrows to (each field unset means any)."""
 
-    unit: str | None = None
-    status: str | None = None
-    due_before: date | None = None
-    search: str | None = None
-    plan_id: int | None = None
+    def __init__(self, unit: str | None = None, status: str | None = None, due_before: date | None = None,
+                 search: str | None = None, plan_id: int | None = None) -> None:
+        self.unit = unit
+        self.status = status
+        self.due_before = due_before
+        self.search = search
+        self.plan_id = plan_id
 
 
 def list_tasks(ctx: Context, flt: TaskFilter) -> list[TaskView]:
@@ -412,13 +416,13 @@ def depth_of(v: TaskView, views: dict[int, TaskView]) -> int:
     return d
 
 
-@dataclass
-class TaskDetail:
+class TaskDetail(Record):
     """One task as `task show` prints it: its view, its log and its parent."""
 
-    view: TaskView
-    log: list[dict[str, Any]]
-    parent: dict[str, Any] | None
+    def __init__(self, view: TaskView, log: list[dict[str, Any]], parent: dict[str, Any] | None) -> None:
+        self.view = view
+        self.log = log
+        self.parent = parent
 
 
 def view_of(c: Connection, ctx: Context, task_id: int) -> TaskView:
@@ -447,16 +451,17 @@ def task_log(ctx: Context, task_id: int) -> list[dict[str, Any]]:
 
 
 # -- board ---------------------------------------------------------------------------------
-@dataclass
-class UnitSummary:
+class UnitSummary(Record):
     """One unit's line on the board."""
 
-    unit: str
-    counts: dict[str, int]
-    total: int  # top-level items (``tracker.counting``)
-    completion: float
-    subs: int = 0  # sub-items under them (counted into their completion, not beside them)
-    cancelled: int = 0  # top-level tasks cancelled (撤销/调整): not in total, counted apart
+    def __init__(self, unit: str, counts: dict[str, int], total: int, completion: float, subs: int = 0,
+                 cancelled: int = 0) -> None:
+        self.unit = unit
+        self.counts = counts
+        self.total = total  # top-level items (``tracker.counting``)
+        self.completion = completion
+        self.subs = subs  # sub-items under them (counted into their completion, not beside them)
+        self.cancelled = cancelled  # top-level tasks cancelled (撤销/调整): not in total, counted apart
 
 
 def summarize(views: dict[int, TaskView] | list[TaskView]) -> dict[str, UnitSummary]:
@@ -681,19 +686,21 @@ def check_day(ctx: Context, row: dict[str, Any], day: date, what: str = "进展�
                          f"请检查 --on 的年份；计划《{row.get('plan_title') or ''}》从 {first.isoformat()} 开始。")
 
 
-@dataclass
-class UpdateResult:
+class UpdateResult(Record):
     """What recording one progress update did."""
 
-    update_id: int
-    task_id: int
-    target: dict[str, Any] | None
-    value: float | None
-    percent: float | None
-    view: TaskView | None = None  # the task's resulting state
-    current: float | None = None  # the target's current value after the update
-    later: dict[str, Any] | None = None  # a later-dated record that stays the current value
-    correction: bool = False
+    def __init__(self, update_id: int, task_id: int, target: dict[str, Any] | None, value: float | None,
+                 percent: float | None, view: TaskView | None = None, current: float | None = None,
+                 later: dict[str, Any] | None = None, correction: bool = False) -> None:
+        self.update_id = update_id
+        self.task_id = task_id
+        self.target = target
+        self.value = value
+        self.percent = percent
+        self.view = view  # the task's resulting state
+        self.current = current  # the target's current value after the update
+        self.later = later  # a later-dated record that stays the current value
+        self.correction = correction
 
 
 def _readings(c: Connection, task_id: int, target_id: int) -> list[dict[str, Any]]:
@@ -853,14 +860,14 @@ def mark_done(ctx: Context, task_id: int, note: str | None = None, author: str |
 UNDOABLE = ("update", "done", "reopen", "edit", "retract", "cancel")
 
 
-@dataclass
-class UndoResult:
+class UndoResult(Record):
     """What undoing one log entry did."""
 
-    entry: dict[str, Any]  # the entry undone
-    undo_id: int  # the new row that records the undo
-    said: str  # what was undone, in words
-    view: TaskView | None = None
+    def __init__(self, entry: dict[str, Any], undo_id: int, said: str, view: TaskView | None = None) -> None:
+        self.entry = entry  # the entry undone
+        self.undo_id = undo_id  # the new row that records the undo
+        self.said = said  # what was undone, in words
+        self.view = view
 
 
 def _describe_entry(e: dict[str, Any]) -> str:
@@ -985,23 +992,27 @@ def undo_last(ctx: Context, author: str | None = None) -> dict[str, Any] | None:
     return None if res is None else res.entry
 
 
-@dataclass
-class NewTarget:
+class NewTarget(Record):
     """A target the user adds to a task by hand."""
 
-    kind: str
-    value: float | None = None
-    min_value: float | None = None
-    max_value: float | None = None
-    comparator: str = "="
-    measure: str | None = None
-    subject: str | None = None
-    commitment: str | None = None
-    deadline: date | None = None
-    start_value: float | None = None
-    quote: str | None = None
-    rule: str = st.CUMULATIVE
-    every: str | None = None
+    def __init__(self, kind: str, value: float | None = None, min_value: float | None = None,
+                 max_value: float | None = None, comparator: str = "=", measure: str | None = None,
+                 subject: str | None = None, commitment: str | None = None, deadline: date | None = None,
+                 start_value: float | None = None, quote: str | None = None, rule: str = st.CUMULATIVE,
+                 every: str | None = None) -> None:
+        self.kind = kind
+        self.value = value
+        self.min_value = min_value
+        self.max_value = max_value
+        self.comparator = comparator
+        self.measure = measure
+        self.subject = subject
+        self.commitment = commitment
+        self.deadline = deadline
+        self.start_value = start_value
+        self.quote = quote
+        self.rule = rule
+        self.every = every
 
 
 def targets_from_phrase(phrase: str, start: date, end: date) -> list[NewTarget]:

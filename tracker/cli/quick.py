@@ -23,7 +23,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from tracker.record import Record
 
 if TYPE_CHECKING:
     from tracker.context import Context
@@ -31,21 +33,27 @@ if TYPE_CHECKING:
 Value = str | bool
 
 
-class Command(NamedTuple):
+class Command(Record):
     """How a command's options are written: option → parameter, for values and for flags."""
 
-    body: str  # the function in ``daily``
-    values: dict[str, str]
-    flags: dict[str, str]
-    arguments: tuple[str, ...]
+    __slots__ = ("body", "values", "flags", "arguments")
+
+    def __init__(self, body: str, values: dict[str, str], flags: dict[str, str], arguments: tuple[str, ...]) -> None:
+        self.body = body  # the function in ``daily``
+        self.values = values
+        self.flags = flags
+        self.arguments = arguments
 
 
-class Call(NamedTuple):
+class Call(Record):
     """A command line read: the root options given, the command, and its parameters given."""
 
-    root: dict[str, str]
-    command: Command
-    params: dict[str, Value]
+    __slots__ = ("root", "command", "params")
+
+    def __init__(self, root: dict[str, str], command: Command, params: dict[str, Value]) -> None:
+        self.root = root
+        self.command = command
+        self.params = params
 
 
 ROOT = {"--db": "db", "--config": "config", "--today": "today"}
