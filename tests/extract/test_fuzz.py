@@ -59,3 +59,15 @@ def test_one_long_line():
     doc = parse_text("某局2024年下半年工作计划\n" + line)
     [unit] = doc.units
     assert unit.items and unit.items[0].targets[0].value == 14
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=40), st.sampled_from(["劃計", "０１", "％", "\u3000", "𠁞", "\U0002005e",
+                                                                  "\U00030ede", "\U0010ffff", "ａｚ"])),
+                max_size=20).map("".join))
+def test_fold_maps_as_its_table_does(text: str) -> None:
+    """``fold``'s list for texts within U+FFFF maps each character as the folding table does."""
+    from tracker.extract.numerals import _fold_table, fold
+
+    assert fold(text) == text.translate(_fold_table())
+    assert len(fold(text)) == len(text)

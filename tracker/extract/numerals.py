@@ -27,6 +27,11 @@ _FULL = "﹒０１２３４５６７８９％＋－．：；，＜＞～ＡＢ�
 _HALF = ".0123456789%+-.:;,<>~ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz  "
 # "．" and "，" become "." and "," only for matching numbers; punctuation classes below accept both.
 _FOLD: dict[int, int] | None = None
+# The same mapping as a list indexed by code point, for texts with no character beyond U+FFFF
+# (nearly all): str.translate takes a list entry at once, where a dict lookup misses for almost
+# every character of Chinese text and raises and clears a KeyError each time (twice as slow).
+_FOLD_BMP: list[int] = []
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 def _fold_table() -> dict[int, int]:
@@ -55,8 +60,15 @@ def fold(text: str) -> str:
     """The matching form of a text: same length, same offsets."""
     global _FOLD
     if _FOLD is None:
-        _FOLD = _fold_table()
-    return text.translate(_FOLD)
+        table = _fold_table()
+        _FOLD_BMP[:] = range(0x10000)
+        for src, dst in table.items():
+            if src < 0x10000:
+                _FOLD_BMP[src] = dst
+        _FOLD = table
+    if _ASTRAL.search(text):
+        return text.translate(_FOLD)
+    return text.translate(_FOLD_BMP)
 
 
 CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
