@@ -125,7 +125,8 @@ def possible() -> bool:
 def prepare(call: Call) -> Callable[[], None]:
     """The run of ``call``: its code loaded now (the console script loads with the collector
     paused), run and ended by ``guard`` when called."""
-    from tracker import context as _context  # noqa: F401  (what every body uses)
+    import tracker.context  # noqa: F401  (what every body uses)
+    import tracker.tasks  # noqa: F401
     from tracker.cli import daily, guard, render  # noqa: F401
 
     body = getattr(daily, call.command.body)
