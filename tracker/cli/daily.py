@@ -9,7 +9,7 @@ database is touched, as typer's commands always did.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tracker.context import Context
@@ -57,16 +57,7 @@ def task_list(context: Opener, unit: str | None = None, status: str | None = Non
         render.print_csv([v.to_dict() for v in views], cols)
     else:
         byid = {v.id: v for v in views}
-        render.task_table([(v, depth(v, byid)) for v in views])
-
-
-def depth(v: Any, byid: dict[int, Any]) -> int:
-    """How many of the listed tasks are above ``v`` (its indent in the table)."""
-    d, p = 0, v.row["parent_id"]
-    while p is not None and p in byid:
-        d += 1
-        p = byid[p].row["parent_id"]
-    return d
+        render.task_table([(v, tasks.depth_of(v, byid)) for v in views])
 
 
 def task_show(context: Opener, task_id: str, fmt: str = "table") -> None:

@@ -150,7 +150,7 @@ def show(
     """查看计划及其全部任务的状态。"""
     from tracker import plans, tasks
     from tracker.cli import render
-    from tracker.cli.daily import check_format, depth
+    from tracker.cli.daily import check_format
 
     c = context(ctx)
     pid = tasks.parse_id(plan_id, "计划编号")
@@ -162,4 +162,4 @@ def show(
     render.info(f"计划 #{plan['id']}：{plan['title']}\n单位：{plan['unit']}    周期：{plan['period_start']} 至 "
                 f"{plan['period_end']}\n计划部分：{plan['plan_heading'] or '—'}    来源：{plan['source_path'] or '手工'}")
     byid = {v.id: v for v in views}
-    render.task_table([(v, depth(v, byid)) for v in views])
+    render.task_table([(v, tasks.depth_of(v, byid)) for v in views])
