@@ -260,9 +260,11 @@ def test_quick_loads_neither_typer_nor_riches_console(tasks_world) -> None:  # t
 
 
 def test_shell_completion_goes_to_typer(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    assert quick.possible()
+    from tracker.entry import typer_asked
+
+    assert not typer_asked()
     monkeypatch.setenv("_TRACKER_COMPLETE", "complete_bash")
-    assert not quick.possible()
+    assert typer_asked()
 
 
 def test_a_closed_pipe_ends_both_paths_alike(tasks_world) -> None:  # type: ignore[no-untyped-def]

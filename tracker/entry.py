@@ -78,7 +78,7 @@ def _quick_run() -> Callable[[], None] | None:
     """The command line's run without typer, when ``tracker.cli.quick`` reads it; else None."""
     from tracker.cli import quick
 
-    call = quick.parse(sys.argv[1:]) if quick.possible() else None
+    call = None if typer_asked() else quick.parse(sys.argv[1:])
     return None if call is None else quick.prepare(call)
 
 
@@ -134,6 +134,12 @@ def completing() -> bool:
     return any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)
 
 
+def typer_asked() -> bool:
+    """Shell completion or a typer setting (``_TYPER_…``) in the environment: typer itself reads
+    the command line, neither the stored root help nor the quick path."""
+    return completing() or any(k.startswith("_TYPER") for k in os.environ)
+
+
 def typer_version() -> str | None:
     """The version of the typer that ``import typer`` would load, read from its source (None
     when it is not found there: a zip, a frozen build)."""
@@ -159,7 +165,7 @@ def root_help() -> bool:
     """
     if sys.argv[1:] not in ROOT_HELP_ARGS or os.path.basename(sys.argv[0]) != "tracker":
         return False
-    if completing() or any(k.startswith("_TYPER") for k in os.environ):
+    if typer_asked():
         return False
     out = sys.stdout
     if out is None:  # started with no standard output

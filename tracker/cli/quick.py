@@ -14,8 +14,9 @@ same way (``guard``). The plain forms are:
 
 Anything else goes to typer, which reads it or says what is wrong: help, ``--version``, an
 option the command lacks, ``--``, short options run together, a value that begins with "-", a
-missing or an extra argument, shell completion. Tests hold ``parse`` to click's own reading of
-any command line, ``COMMANDS`` to typer's options, and the output of both paths to each other.
+missing or an extra argument, shell completion (``entry.typer_asked``). Tests hold ``parse``
+to click's own reading of any command line, ``COMMANDS`` to typer's options, and the output of
+both paths to each other.
 """
 
 from __future__ import annotations
@@ -115,11 +116,6 @@ def parse(argv: list[str]) -> Call | None:
         return None
     params.update(zip(command.arguments, arguments, strict=True))
     return Call(root, command, params)
-
-
-def possible() -> bool:
-    """Nothing asks for typer itself: no shell completion, no typer setting in the environment."""
-    return not any(k.startswith("_TYPER") or k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)
 
 
 def prepare(call: Call) -> Callable[[], None]:
