@@ -7,7 +7,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from tracker.cli import guard, zh
+from tracker.cli import guard, quick, zh
 
 zh.install()
 
@@ -141,7 +141,7 @@ GROUPS = {
     "form": "填报：导出各单位填报表、导入填好的表、查看报送情况",
 }
 MISC = ("init", "board", "undo", "log")
-ROOT_VALUE_OPTIONS = ("--db", "--config", "--today")
+ROOT_VALUE_OPTIONS = tuple(quick.ROOT)  # the root callback's options that take a value
 
 
 def build(only: str | None = None, outline: bool = False, command: str | None = None) -> typer.Typer:
