@@ -449,17 +449,52 @@ def test_docx_body_from_two_processes_is_the_one_from_one(tmp_path, monkeypatch)
 
 
 def test_xlsx_rows_from_two_processes_are_the_ones_from_one(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The second half of a big workbook's sheets is made by a forked child, with tokens for the
-    style ids it cannot know: the workbook is the same, part for part (the styles made in the same
-    order), as the one made in one process."""
+    """The second half of a big workbook's sheets is made by a forked child, started once the
+    parent has made the styles of the first sheet shaped like the child's: the child writes those
+    ids itself and tokens for the styles it cannot know (a last sheet of other columns). The
+    workbook is the same, part for part (the styles made in the same order), as the one made in
+    one process."""
     from tracker import parallel
     from tracker.reports import xlsx
+    from tracker.reports.layout import Col, Table
 
     doc = _big_doc()
-    assert parallel.halfway([len(t.rows) * len(t.cols) for _, t in xlsx._tables_by_sheet(doc)]) == 3
+    results = ("超额完成", "完成", "未完成", "无进展", "基本完成")
+    doc.add(Table("未完成事项", [Col("事项"), Col("结果", "result"), Col("完成率", "pct")],
+                  [[f"第{i}项", results[i % 5], i % 90] for i in range(3000)], sheet="未完成事项"))
+    tables = [t for _, t in xlsx._tables_by_sheet(doc)]
+    weights = [len(t.rows) * len(t.cols) for t in tables]
+    assert parallel.halfway(weights) == 4 and xlsx._fork_point(tables, weights, 4) == 1
+    tokens: list[int] = []
+    untokened = xlsx._untokened
+
+    def counted(xml, keys, style_id):  # type: ignore[no-untyped-def]
+        tokens.append(len(keys))
+        return untokened(xml, keys, style_id)
+
+    monkeypatch.setattr(xlsx, "_untokened", counted)
     parts = _written_both_ways(xlsx.write, doc, tmp_path, monkeypatch, "xlsx", changing=("docProps/core.xml",))
-    sixth = parts["xl/worksheets/sheet6.xml"].decode("utf-8")
-    assert "\x01" not in sixth and "推进第800项工作 &amp; &lt;审核&gt;" in sixth and sixth.count("<row ") == 803
+    assert tokens[:2] == [0, 0] and tokens[2] > 0  # sheets 5 and 6 known; the last one's result fills new
+    sixth, last = (parts[f"xl/worksheets/sheet{n}.xml"].decode("utf-8") for n in (6, 7))
+    assert "\x01" not in sixth + last and sixth.count("<row ") == 803 and last.count("<row ") == 3002
+    assert "推进第800项工作 &amp; &lt;审核&gt;" in sixth and "第2999项" in last
+
+
+def test_fork_point_waits_only_for_an_early_twin() -> None:
+    """The child starts after the first sheet shaped like its own first one, when that sheet
+    comes early in the parent's half; else at once."""
+    from tracker.reports import xlsx
+    from tracker.reports.layout import Col, Table
+
+    def table(kinds: str, rows: int) -> Table:
+        return Table("t", [Col(k, k) for k in kinds.split()], [[None] * len(kinds.split())] * rows)
+
+    small, unit, other = table("text pct", 3), table("text status pct", 100), table("text int", 100)
+    assert xlsx._fork_point([small] + [unit] * 10, [6] + [300] * 10, 9) == 2
+    assert xlsx._fork_point([small, other] + [unit] * 10, [6] + [300] * 11, 10) == 3
+    assert xlsx._fork_point([small] + [other] * 4 + [unit] * 6, [6] + [300] * 10, 9) == 0  # its twin comes late
+    assert xlsx._fork_point([small] + [unit] * 2, [6, 300, 300], 2) == 0  # the twin is half the parent's part
+    assert xlsx._fork_point([small, unit, unit], [6, 300, 300], None) is None
 
 
 def test_terminal_tables_from_two_processes_are_the_ones_from_one(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,6 @@ million cells.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
 import math
@@ -98,6 +97,7 @@ class _Styles:
         self.names: set[str] = set()
         self.arrays: dict[str, Any] = {}
         self.keys: dict[tuple[Any, ...], str] = {}
+        self.ids: dict[tuple[Any, ...], int] = {}  # a cell style's id by its key (``_style_ids``)
 
     def apply(self, cell: Any, name: str) -> None:
         """Give a cell a named style: looked up by name once, then the style array is shared
@@ -406,8 +406,8 @@ def _height(lines: int) -> str:
 
 def _style_ids(styles: _Styles, ws: Any) -> Callable[[tuple[Any, ...]], int]:
     """The workbook's id of a named style by its key, the style made on first use (its cells on
-    ``ws``)."""
-    ids: dict[tuple[Any, ...], int] = {}
+    ``ws``); the ids are kept in ``styles.ids``."""
+    ids = styles.ids
 
     def style_id(key: tuple[Any, ...]) -> int:
         sid = ids.get(key)
@@ -438,21 +438,27 @@ def _col_widths(t: Table, widths: list[int]) -> list[float]:
 _TOKEN = re.compile(rb"\x01(\d+)\x02")
 
 
-def _sheets_xml(tables: list[Table]) -> list[tuple[list[int], bytes, list[tuple[Any, ...]]]]:
-    """For each table: its content widths, and its data rows as worksheet XML whose style ids are
-    tokens (``\x01n\x02``: the n-th style key first used in it, listed third), for a process
-    without the workbook (``tracker.parallel``). A cell's text never holds ``\x01`` (``_xml_text``)."""
+def _sheets_xml(tables: list[Table], known: dict[tuple[Any, ...], int]) -> list[
+        tuple[list[int], bytes, list[tuple[Any, ...]]]]:
+    """For each table: its content widths, and its data rows as worksheet XML, for a process
+    without the workbook (``tracker.parallel``). A style the workbook had made (``known``, by its
+    key) is written with its id; another one's id is a token (``\x01n\x02``: the n-th such key
+    first used in the table, listed third). A cell's text never holds ``\x01`` (``_xml_text``)."""
     out = []
     for t in tables:
         columns, depths, widths = _sheet_columns(t)
         keys: dict[tuple[Any, ...], str] = {}
-        rows = _rows_xml(t, columns, depths, _col_widths(t, widths), functools.partial(_token, keys))
+        rows = _rows_xml(t, columns, depths, _col_widths(t, widths), functools.partial(_token, known, keys))
         out.append((widths, rows, list(keys)))
     return out
 
 
-def _token(keys: dict[tuple[Any, ...], str], key: tuple[Any, ...]) -> str:
-    """A style key's token in ``keys`` (its place among the keys first used before it)."""
+def _token(known: dict[tuple[Any, ...], int], keys: dict[tuple[Any, ...], str], key: tuple[Any, ...]) -> Any:
+    """A style key's id when ``known``, else its token in ``keys`` (its place among the unknown
+    keys first used before it)."""
+    sid = known.get(key)
+    if sid is not None:
+        return sid
     found = keys.get(key)
     if found is None:
         found = keys[key] = f"\x01{len(keys)}\x02"
@@ -462,6 +468,8 @@ def _token(keys: dict[tuple[Any, ...], str], key: tuple[Any, ...]) -> str:
 def _untokened(xml: bytes, keys: list[tuple[Any, ...]], style_id: Callable[[tuple[Any, ...]], int]) -> bytes:
     """``_sheets_xml``'s rows with the workbook's style ids, the styles made in the order the
     rows first use them (the order one process makes them in)."""
+    if not keys:
+        return xml
     ids = [str(style_id(key)).encode() for key in keys]
     return _TOKEN.sub(lambda m: ids[int(m[1])], xml)
 
@@ -479,6 +487,24 @@ def _splice(package: bytes, rows_xml: dict[str, bytes], path: Path) -> None:
             out.writestr(info, data, compresslevel=PACKAGE_COMPRESSLEVEL)
 
 
+def _fork_point(tables: list[Table], weights: list[int], split: int | None) -> int | None:
+    """Before which table the child is forked to make the tables from ``split`` on: after the
+    first table with the columns of the child's first, when that comes early (within a quarter
+    of the parent's cells), so the child knows the style ids such tables use and writes them
+    itself; else at once. None: no child."""
+    if split is None:
+        return None
+    shape = [c.kind for c in tables[split].cols]
+    before, early = 0, sum(weights[:split]) / 4
+    for i in range(split):
+        before += weights[i]
+        if before > early:
+            break
+        if [c.kind for c in tables[i].cols] == shape and tables[i].rows:
+            return i + 1
+    return 0
+
+
 def write(doc: Doc, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -494,11 +520,15 @@ def write(doc: Doc, path: Path) -> None:
 
     sheets = _tables_by_sheet(doc)
     # Above parallel.MIN_CELLS, the second half of the sheets' rows is made by a forked child meanwhile.
-    split = parallel.halfway([len(t.rows) * len(t.cols) for _, t in sheets])
-    later = parallel.start(_sheets_xml, [t for _, t in sheets[split:]]) if split is not None else None
+    weights = [len(t.rows) * len(t.cols) for _, t in sheets]
+    split = parallel.halfway(weights)
+    fork_at = _fork_point([t for _, t in sheets], weights, split)
+    later: parallel.Pending | None = None
     made: list[tuple[list[int], bytes, list[tuple[Any, ...]]]] | None = None
-    with later if later is not None else contextlib.nullcontext():
+    try:
         for i, (name, t) in enumerate(sheets):
+            if i == fork_at and split is not None:
+                later = parallel.start(_sheets_xml, [t for _, t in sheets[split:]], dict(styles.ids))
             if later is not None and i == split:
                 made = later.get()
             ws = wb.create_sheet(sheet_name(name, taken))
@@ -538,6 +568,9 @@ def write(doc: Doc, path: Path) -> None:
                 rows_xml.append((ws, _untokened(ready[1], ready[2], style_id)))
             else:
                 rows_xml.append((ws, _rows_xml(t, columns, depths, col_widths, style_id)))
+    finally:
+        if later is not None:
+            later.close()
 
     charts = [b for b in doc.blocks if isinstance(b, Chart)]
     if charts:  # the sheet is there also when there is nothing to draw (the same sheets every time)
