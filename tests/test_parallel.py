@@ -117,3 +117,5 @@ def test_halfway_splits_the_work_where_half_of_it_is_behind():
     assert parallel.halfway([100], least=1) is None  # nothing would be left for the first half
     assert parallel.halfway([5_000] * 3) is None  # too little work for a second process
     assert parallel.halfway([]) is None
+    assert parallel.halfway([10] * 10, least=1, share=0.3) == 7  # the child takes the last three
+    assert parallel.halfway([10] * 10, least=1, share=0.45) == 6  # 5.5 pieces' worth: the middle of the 6th is past

@@ -29,16 +29,16 @@ SERIAL_ENV = "TRACKER_SERIAL"
 MIN_CELLS = 20_000  # less work than these many table cells is done in one process (a fork costs milliseconds)
 
 
-def halfway(weights: list[int], least: int = MIN_CELLS) -> int | None:
-    """Where the second half of some pieces of work begins, weighed (table cells, say): the
-    first piece whose middle lies past half the total; None when the total is under ``least``
-    or the split would leave one side empty."""
+def halfway(weights: list[int], least: int = MIN_CELLS, share: float = 0.5) -> int | None:
+    """Where the child's part of some pieces of work begins, weighed (table cells, say): the
+    first piece whose middle lies past ``1 - share`` of the total (``share``: the child's part);
+    None when the total is under ``least`` or the split would leave one side empty."""
     total = sum(weights)
     if total < least:
         return None
-    done = 0
+    done, mine = 0, total * (1 - share)
     for i, w in enumerate(weights):
-        if done + w / 2 >= total / 2:
+        if done + w / 2 >= mine:
             return i if i > 0 else None
         done += w
     return None

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from tracker.reports import package
 from tracker.reports.layout import (
-    PACKAGE_COMPRESSLEVEL,
     RIGHT,
     Chart,
     Doc,
@@ -303,9 +303,14 @@ def body_parts(doc: Doc, styles: dict[str, str], start: int = 0, stop: int | Non
     return parts
 
 
-def _body_bytes(doc: Doc, styles: dict[str, str], start: int = 0, stop: int | None = None) -> bytes:
-    """``body_parts`` of a slice of the blocks as UTF-8, in one piece (what a child sends back)."""
-    return "".join(body_parts(doc, styles, start, stop)).encode("utf-8")
+def _deflated_body(parts: list[str]) -> package.Piece:
+    """``body_parts`` compressed, some rows at a time (never held as one string)."""
+    return package.deflated("".join(parts[i:i + 2000]).encode("utf-8") for i in range(0, len(parts), 2000))
+
+
+def _body_piece(doc: Doc, styles: dict[str, str], start: int = 0, stop: int | None = None) -> package.Piece:
+    """``body_parts`` of a slice of the blocks, compressed (what a child sends back)."""
+    return _deflated_body(body_parts(doc, styles, start, stop))
 
 
 def _weights(doc: Doc) -> list[int]:
@@ -440,29 +445,28 @@ def write(doc: Doc, path: Path) -> None:
     # tens of thousands of rows into python-docx's element tree takes minutes and gigabytes.
     # The font table, which python-docx keeps as an opaque part, is completed the same way.
     # The body (a hundred megabytes of XML for a county's year-end report) is compressed as it is
-    # written, some rows at a time, never held as one string.
-    # A big body is written in two halves, the second by a forked child meanwhile (``tracker.parallel``).
+    # made, some rows at a time, never held as one string. A big body is made in two halves, the
+    # second by a forked child meanwhile (``tracker.parallel``), which compresses its half itself
+    # (``tracker.reports.package``).
     split = parallel.halfway(_weights(doc))
-    later = parallel.start(_body_bytes, doc, styles, split) if split is not None else None
+    later = parallel.start(_body_piece, doc, styles, split) if split is not None else None
     with later if later is not None else contextlib.nullcontext():
-        body = body_parts(doc, styles, 0, split if later is not None else None)
-        with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(
-                path, "w", zipfile.ZIP_DEFLATED, compresslevel=PACKAGE_COMPRESSLEVEL) as out:
+        pieces = [_deflated_body(body_parts(doc, styles, 0, split if later is not None else None))]
+        if later is not None:
+            pieces.append(later.get())
+        parts = []
+        with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src:
             for info in src.infolist():
                 data = src.read(info.filename)
                 if info.filename == "word/document.xml":
                     head, tail = _around_marker(data.decode("utf-8"))
-                    with out.open(info.filename, "w") as dest:  # by name: the archive's level applies
-                        dest.write(head.encode("utf-8"))
-                        for i in range(0, len(body), 2000):
-                            dest.write("".join(body[i:i + 2000]).encode("utf-8"))
-                        if later is not None:
-                            dest.write(later.get())
-                        dest.write(tail.encode("utf-8"))
-                    continue
-                if info.filename == "word/fontTable.xml":
-                    data = _font_table(data)
-                out.writestr(info, data, compresslevel=PACKAGE_COMPRESSLEVEL)
+                    body = [package.deflated([head.encode("utf-8")]), *pieces, package.deflated([tail.encode("utf-8")])]
+                else:
+                    if info.filename == "word/fontTable.xml":
+                        data = _font_table(data)
+                    body = [package.deflated([data])]
+                parts.append(package.Part(info.filename, info.date_time, info.external_attr, body))
+        package.write(path, parts)
 
 
 def _around_marker(xml: str) -> tuple[str, str]:

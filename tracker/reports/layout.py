@@ -19,10 +19,6 @@ from tracker.tasks import fmt_num
 # Column kinds: text, date, status, result (left-aligned); int, num, pct, pts, pt1, rank, bar (right-aligned).
 # pct and bar are percentages (0–100), pts a signed change in points, pt1 points to one decimal.
 RIGHT = frozenset({"int", "num", "pct", "pts", "pt1", "rank", "bar"})
-# Deflate level of the Word and Excel packages. A year-end report of 10,000 rows is about 90 MB
-# of Word XML: level 1 compresses it in half the time of zlib's default 6, and the file grows
-# by about half (2.4 MB here), still small enough to mail or upload.
-PACKAGE_COMPRESSLEVEL = 1
 
 @dataclass
 class Col:

@@ -54,6 +54,9 @@ def split_note(note: str | None) -> Parts:
     text = (note or "").strip()
     if not text:
         return EMPTY
+    if "：" not in text and ":" not in text:  # no mark can end here: all progress
+        tail = text.strip(_TRIM)
+        return Parts(tail) if tail else EMPTY
     found: dict[str, list[str]] = {PROGRESS: [], PROBLEMS: [], NEXT_STEPS: []}
     current = PROGRESS
     pos = 0

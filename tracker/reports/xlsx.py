@@ -13,7 +13,8 @@ paragraph and issuing line.
 openpyxl writes the workbook (styles, sheets, print setup, charts); the data rows of the tables
 are written as worksheet XML, the cells openpyxl would write with the same named styles, and put
 into the saved package: openpyxl's cell objects take seconds for a year-end report's half a
-million cells.
+million cells. The rows are compressed where they are made (``tracker.reports.package``), the
+later sheets' by a forked child.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tracker.reports.layout import PACKAGE_COMPRESSLEVEL, RIGHT, Chart, Doc, Para, Table, cn_date
+from tracker.reports import package
+from tracker.reports.layout import RIGHT, Chart, Doc, Para, Table, cn_date
 from tracker.width import text_width
 
 STATUS_FILL = {"绿": "C8E6C9", "黄": "FFF59D", "红": "FFCDD2", "完成": "BBDEFB"}
@@ -40,6 +42,10 @@ HEADER_FILL = "D9E1F2"
 FORMATS = {"int": "0", "num": "General", "pct": "0.0%", "bar": "0.0%", "pts": "+0.0;-0.0;0.0", "pt1": "0.0",
            "rank": '"↑"0;"↓"0;"—"', "date": "yyyy-mm-dd"}
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+# The forked child's part of the sheets' rows, by cells: a little under half, since the parent's
+# own part is done before it waits, and the child's first touch of each page of the parent's
+# memory copies it (bench/PROFILE.md, ninth pass).
+CHILD_SHARE = 0.45
 
 
 @functools.lru_cache(maxsize=65536)
@@ -438,18 +444,19 @@ def _col_widths(t: Table, widths: list[int]) -> list[float]:
 _TOKEN = re.compile(rb"\x01(\d+)\x02")
 
 
-def _sheets_xml(tables: list[Table], known: dict[tuple[Any, ...], int]) -> list[
-        tuple[list[int], bytes, list[tuple[Any, ...]]]]:
+def _sheets_xml(tables: list[Table], known: dict[tuple[Any, ...], int], deflate: bool = False) -> list[
+        tuple[list[int], bytes | package.Piece, list[tuple[Any, ...]]]]:
     """For each table: its content widths, and its data rows as worksheet XML, for a process
     without the workbook (``tracker.parallel``). A style the workbook had made (``known``, by its
     key) is written with its id; another one's id is a token (``\x01n\x02``: the n-th such key
-    first used in the table, listed third). A cell's text never holds ``\x01`` (``_xml_text``)."""
-    out = []
+    first used in the table, listed third). A cell's text never holds ``\x01`` (``_xml_text``).
+    With ``deflate``, rows without tokens come compressed (``package.deflated``)."""
+    out: list[tuple[list[int], bytes | package.Piece, list[tuple[Any, ...]]]] = []
     for t in tables:
         columns, depths, widths = _sheet_columns(t)
         keys: dict[tuple[Any, ...], str] = {}
         rows = _rows_xml(t, columns, depths, _col_widths(t, widths), functools.partial(_token, known, keys))
-        out.append((widths, rows, list(keys)))
+        out.append((widths, package.deflated([rows]) if deflate and not keys else rows, list(keys)))
     return out
 
 
@@ -474,17 +481,20 @@ def _untokened(xml: bytes, keys: list[tuple[Any, ...]], style_id: Callable[[tupl
     return _TOKEN.sub(lambda m: ids[int(m[1])], xml)
 
 
-def _splice(package: bytes, rows_xml: dict[str, bytes], path: Path) -> None:
+def _splice(saved: bytes, rows_xml: dict[str, package.Piece], path: Path) -> None:
     """The saved workbook with each table sheet's data rows put at the end of its sheetData."""
-    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(
-            path, "w", zipfile.ZIP_DEFLATED, compresslevel=PACKAGE_COMPRESSLEVEL) as out:
+    parts = []
+    with zipfile.ZipFile(io.BytesIO(saved)) as src:
         for info in src.infolist():
             data = src.read(info.filename)
             rows = rows_xml.get(info.filename)
-            if rows:
+            if rows is not None and rows.size:
                 at = data.rindex(b"</sheetData>")
-                data = data[:at] + rows + data[at:]
-            out.writestr(info, data, compresslevel=PACKAGE_COMPRESSLEVEL)
+                pieces = [package.deflated([data[:at]]), rows, package.deflated([data[at:]])]
+            else:
+                pieces = [package.deflated([data])]
+            parts.append(package.Part(info.filename, info.date_time, info.external_attr, pieces))
+    package.write(path, parts)
 
 
 def _fork_point(tables: list[Table], weights: list[int], split: int | None) -> int | None:
@@ -516,19 +526,19 @@ def write(doc: Doc, path: Path) -> None:
     wb = Workbook(write_only=True)
     styles = _Styles(wb)
     taken: set[str] = set()
-    rows_xml: list[tuple[Any, bytes]] = []
+    rows_xml: list[tuple[Any, package.Piece]] = []
 
     sheets = _tables_by_sheet(doc)
     # Above parallel.MIN_CELLS, the second half of the sheets' rows is made by a forked child meanwhile.
     weights = [len(t.rows) * len(t.cols) for _, t in sheets]
-    split = parallel.halfway(weights)
+    split = parallel.halfway(weights, share=CHILD_SHARE)
     fork_at = _fork_point([t for _, t in sheets], weights, split)
     later: parallel.Pending | None = None
-    made: list[tuple[list[int], bytes, list[tuple[Any, ...]]]] | None = None
+    made: list[tuple[list[int], bytes | package.Piece, list[tuple[Any, ...]]]] | None = None
     try:
         for i, (name, t) in enumerate(sheets):
             if i == fork_at and split is not None:
-                later = parallel.start(_sheets_xml, [t for _, t in sheets[split:]], dict(styles.ids))
+                later = parallel.start(_sheets_xml, [t for _, t in sheets[split:]], dict(styles.ids), True)
             if later is not None and i == split:
                 made = later.get()
             ws = wb.create_sheet(sheet_name(name, taken))
@@ -564,10 +574,12 @@ def write(doc: Doc, path: Path) -> None:
                 ws.append([cell])
             # The rows are written as worksheet XML and put into the saved package (see _splice).
             style_id = _style_ids(styles, ws)
-            if ready is not None:
-                rows_xml.append((ws, _untokened(ready[1], ready[2], style_id)))
+            if ready is None:
+                rows_xml.append((ws, package.deflated([_rows_xml(t, columns, depths, col_widths, style_id)])))
+            elif isinstance(ready[1], package.Piece):
+                rows_xml.append((ws, ready[1]))
             else:
-                rows_xml.append((ws, _rows_xml(t, columns, depths, col_widths, style_id)))
+                rows_xml.append((ws, package.deflated([_untokened(ready[1], ready[2], style_id)])))
     finally:
         if later is not None:
             later.close()
