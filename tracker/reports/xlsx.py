@@ -340,6 +340,10 @@ def _column_xml(letter: str, kind: str, values: list[Any], depths: list[int], wi
     pre, text_plain, none_cell = f'<c r="{letter}', f'" s="{plain}" t="inlineStr"><is><t', f'" s="{plain}" t="n"></c>'
     special = _SPECIAL.search
     is_text = kind == "text"
+    texts = [x for x in values if isinstance(x, str)]
+    # One look over the whole column says whether any of its texts needs escaping or cutting.
+    escape = special("".join(texts)) is not None or max(map(len, texts), default=0) > 32767
+    heads: dict[tuple[Any, ...], str] = {}  # a styled cell's opening by (fill, depth, wrap)
     for i, x in enumerate(values):
         if isinstance(x, str):
             d = depths[i]
@@ -349,10 +353,15 @@ def _column_xml(letter: str, kind: str, values: list[Any], depths: list[int], wi
                 if lines is None:
                     lines = [1] * len(values)
                 lines[i] = _lines(x, width - 2 * d)
-            head = text_plain if not (d or fill or wrap) else \
-                f'" s="{style_id((kind, fill, bold, min(d, 15), wrap))}" t="inlineStr"><is><t'
+            if d or fill or wrap:
+                head = heads.get((fill, d, wrap))
+                if head is None:
+                    head = heads[fill, d, wrap] = \
+                        f'" s="{style_id((kind, fill, bold, min(d, 15), wrap))}" t="inlineStr"><is><t'
+            else:
+                head = text_plain
             space = ' xml:space="preserve"' if x != x.strip() else ""
-            body = _xml_text(x) if special(x) or len(x) > 32767 else x
+            body = _xml_text(x) if escape and (special(x) or len(x) > 32767) else x
             out.append(f"{pre}{first + i}{head}{space}>{body}</t></is></c>")
         elif x is None:
             out.append(f"{pre}{first + i}{none_cell}")
