@@ -450,10 +450,10 @@ def test_docx_body_from_two_processes_is_the_one_from_one(tmp_path, monkeypatch)
 
 def test_xlsx_rows_from_two_processes_are_the_ones_from_one(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The second half of a big workbook's sheets is made by a forked child, started once the
-    parent has made the styles of the first sheet shaped like the child's: the child writes those
-    ids itself and tokens for the styles it cannot know (a last sheet of other columns). The
-    workbook is the same, part for part (the styles made in the same order), as the one made in
-    one process."""
+    parent has made the rows of the first sheet shaped like the child's: the child writes those
+    styles' ids itself and tokens for the styles it cannot know (a last sheet of other columns).
+    The workbook is the same, part for part (the styles made in the same order), as the one made
+    in one process."""
     from tracker import parallel
     from tracker.reports import xlsx
     from tracker.reports.layout import Col, Table
@@ -465,7 +465,7 @@ def test_xlsx_rows_from_two_processes_are_the_ones_from_one(tmp_path, monkeypatc
     tables = [t for _, t in xlsx._tables_by_sheet(doc)]
     weights = [len(t.rows) * len(t.cols) for t in tables]
     split = parallel.halfway(weights, share=xlsx.CHILD_SHARE)
-    assert split == 5 and xlsx._fork_point(tables, weights, split) == 1
+    assert split == 5 and xlsx._twin(tables, split) == 0
     tokens: list[int] = []
     untokened = xlsx._untokened
 
@@ -481,21 +481,21 @@ def test_xlsx_rows_from_two_processes_are_the_ones_from_one(tmp_path, monkeypatc
     assert "推进第800项工作 &amp; &lt;审核&gt;" in sixth and "第2999项" in last
 
 
-def test_fork_point_waits_only_for_an_early_twin() -> None:
-    """The child starts after the first sheet shaped like its own first one, when that sheet
-    comes early in the parent's half; else at once."""
+def test_twin_is_the_first_table_shaped_like_the_childs_first() -> None:
+    """The table whose rows are made first (its styles then known to the child): the first one
+    before the child's part with rows and the columns of the child's first table."""
     from tracker.reports import xlsx
     from tracker.reports.layout import Col, Table
 
     def table(kinds: str, rows: int) -> Table:
         return Table("t", [Col(k, k) for k in kinds.split()], [[None] * len(kinds.split())] * rows)
 
-    small, unit, other = table("text pct", 3), table("text status pct", 100), table("text int", 100)
-    assert xlsx._fork_point([small] + [unit] * 10, [6] + [300] * 10, 9) == 2
-    assert xlsx._fork_point([small, other] + [unit] * 10, [6] + [300] * 11, 10) == 3
-    assert xlsx._fork_point([small] + [other] * 4 + [unit] * 6, [6] + [300] * 10, 9) == 0  # its twin comes late
-    assert xlsx._fork_point([small] + [unit] * 2, [6, 300, 300], 2) == 0  # the twin is half the parent's part
-    assert xlsx._fork_point([small, unit, unit], [6, 300, 300], None) is None
+    small, unit, other, empty = (table("text pct", 3), table("text status pct", 100), table("text int", 100),
+                                 table("text status pct", 0))
+    assert xlsx._twin([small, unit, unit, unit], 2) == 1
+    assert xlsx._twin([small, other, empty, other, unit, unit], 4) is None  # none before the child's part
+    assert xlsx._twin([small, empty, other, unit, other, unit], 5) == 3  # an empty table is no twin
+    assert xlsx._twin([small, unit, unit], None) is None
 
 
 def test_terminal_tables_from_two_processes_are_the_ones_from_one(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

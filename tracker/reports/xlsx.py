@@ -506,22 +506,20 @@ def _splice(saved: bytes, rows_xml: dict[str, package.Piece], path: Path) -> Non
     package.write(path, parts)
 
 
-def _fork_point(tables: list[Table], weights: list[int], split: int | None) -> int | None:
-    """Before which table the child is forked to make the tables from ``split`` on: after the
-    first table with the columns of the child's first, when that comes early (within a quarter
-    of the parent's cells), so the child knows the style ids such tables use and writes them
-    itself; else at once. None: no child."""
+def _twin(tables: list[Table], split: int | None) -> int | None:
+    """The first table before ``split`` that has rows and the columns of the table at ``split``
+    (the first one the child makes); None when there is none, or no child."""
     if split is None:
         return None
     shape = [c.kind for c in tables[split].cols]
-    before, early = 0, sum(weights[:split]) / 4
-    for i in range(split):
-        before += weights[i]
-        if before > early:
-            break
-        if [c.kind for c in tables[i].cols] == shape and tables[i].rows:
-            return i + 1
-    return 0
+    return next((i for i in range(split) if tables[i].rows and [c.kind for c in tables[i].cols] == shape), None)
+
+
+def _sheet_rows(t: Table, style_id: Callable[[tuple[Any, ...]], Any]) -> tuple[list[int], package.Piece,
+                                                                              list[tuple[Any, ...]]]:
+    """A table's content widths and its data rows, compressed (as ``_sheets_xml`` gives them)."""
+    columns, depths, widths = _sheet_columns(t)
+    return widths, package.deflated([_rows_xml(t, columns, depths, _col_widths(t, widths), style_id)]), []
 
 
 def write(doc: Doc, path: Path) -> None:
@@ -541,17 +539,23 @@ def write(doc: Doc, path: Path) -> None:
     # Above parallel.MIN_CELLS, the second half of the sheets' rows is made by a forked child meanwhile.
     weights = [len(t.rows) * len(t.cols) for _, t in sheets]
     split = parallel.halfway(weights, share=CHILD_SHARE)
-    fork_at = _fork_point([t for _, t in sheets], weights, split)
+    twin = _twin([t for _, t in sheets], split)
     later: parallel.Pending | None = None
     made: list[tuple[list[int], bytes | package.Piece, list[tuple[Any, ...]]]] | None = None
+    early: dict[int, tuple[list[int], bytes | package.Piece, list[tuple[Any, ...]]]] = {}
     try:
         for i, (name, t) in enumerate(sheets):
-            if i == fork_at and split is not None:
-                later = parallel.start(_sheets_xml, [t for _, t in sheets[split:]], dict(styles.ids), True)
             if later is not None and i == split:
                 made = later.get()
             ws = wb.create_sheet(sheet_name(name, taken))
-            ready = made[i - split] if made is not None and split is not None else None
+            if i == 0 and split is not None:
+                # The rows of the first table shaped like the child's first are made before any
+                # other, in one process as in two: the child then knows the ids of the styles such
+                # tables use, and writes and compresses its rows itself.
+                if twin is not None:
+                    early[twin] = _sheet_rows(sheets[twin][1], _style_ids(styles, ws))
+                later = parallel.start(_sheets_xml, [t for _, t in sheets[split:]], dict(styles.ids), True)
+            ready = made[i - split] if made is not None and split is not None else early.get(i)
             if ready is not None:
                 widths = ready[0]
             else:
