@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 GOLDEN = Path(__file__).parent / "golden"
 HEALTH, WATER, EDU = "区卫生健康局", "县水利局", "市教育局"
@@ -270,6 +272,20 @@ def test_split_note(note, parts) -> None:  # type: ignore[no-untyped-def]
 
     p = split_note(note)
     assert (p.progress, p.problems, p.next_steps) == parts
+
+
+@given(st.text(alphabet=st.sampled_from(list("问题下一步进展困难措施：: ；,，\n完成7家")) | st.characters(), max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_split_note_takes_its_parts_from_the_note(note: str) -> None:
+    """Any note splits without an error into parts taken from it; a note without a colon has no
+    part mark, so all of it (trimmed) is progress."""
+    from tracker.reports.notes import split_note
+
+    p = split_note(note)
+    parts = (p.progress, p.problems, p.next_steps)
+    assert all(set(part) <= set(note) for part in parts) and sum(map(len, parts)) <= len(note)
+    if "：" not in note and ":" not in note:
+        assert (p.progress, p.problems, p.next_steps) == (note.strip().strip(" \t\r\n；;，,、"), "", "")
 
 
 def test_state_at_a_day_equals_the_replayed_log(rw) -> None:  # type: ignore[no-untyped-def]

@@ -536,7 +536,7 @@ def write(doc: Doc, path: Path) -> None:
     rows_xml: list[tuple[Any, package.Piece]] = []
 
     sheets = _tables_by_sheet(doc)
-    # Above parallel.MIN_CELLS, the second half of the sheets' rows is made by a forked child meanwhile.
+    # Above parallel.MIN_CELLS, the later sheets' rows (CHILD_SHARE of the cells) are made by a forked child meanwhile.
     weights = [len(t.rows) * len(t.cols) for _, t in sheets]
     split = parallel.halfway(weights, share=CHILD_SHARE)
     twin = _twin([t for _, t in sheets], split)
