@@ -20,7 +20,6 @@ import contextlib
 import functools
 import io
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -454,19 +453,16 @@ def write(doc: Doc, path: Path) -> None:
         pieces = [_deflated_body(body_parts(doc, styles, 0, split if later is not None else None))]
         if later is not None:
             pieces.append(later.get())
-        parts = []
-        with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src:
-            for info in src.infolist():
-                data = src.read(info.filename)
-                if info.filename == "word/document.xml":
-                    head, tail = _around_marker(data.decode("utf-8"))
-                    body = [package.deflated([head.encode("utf-8")]), *pieces, package.deflated([tail.encode("utf-8")])]
-                else:
-                    if info.filename == "word/fontTable.xml":
-                        data = _font_table(data)
-                    body = [package.deflated([data])]
-                parts.append(package.Part(info.filename, info.date_time, info.external_attr, body))
-        package.write(path, parts)
+
+        def part(name: str, data: bytes) -> list[package.Piece] | None:
+            if name == "word/document.xml":
+                head, tail = _around_marker(data.decode("utf-8"))
+                return [package.deflated([head.encode("utf-8")]), *pieces, package.deflated([tail.encode("utf-8")])]
+            if name == "word/fontTable.xml":
+                return [package.deflated([_font_table(data)])]
+            return None
+
+        package.rewrite(buf.getvalue(), path, part)
 
 
 def _around_marker(xml: str) -> tuple[str, str]:

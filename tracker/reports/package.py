@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from tracker.errors import InputError
@@ -104,8 +104,26 @@ def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
     return (h << 11) | (mi << 5) | (s // 2), ((max(y, 1980) - 1980) << 9) | (mo << 5) | d
 
 
+def rewrite(saved: bytes, path: Path, pieces: Callable[[str, bytes], list[Piece] | None]) -> None:
+    """The package ``saved`` (as python-docx or openpyxl wrote it) at ``path``, each part in the
+    pieces ``pieces(name, data)`` gives, or as it is when that gives None."""
+    import io
+    import zipfile
+
+    parts = []
+    with zipfile.ZipFile(io.BytesIO(saved)) as src:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            made = pieces(info.filename, data)
+            parts.append(Part(info.filename, info.date_time, info.external_attr,
+                              made if made is not None else [deflated([data])]))
+    write(path, parts)
+
+
 def write(path: Path, parts: list[Part]) -> None:
     """The package of ``parts``, in their order, as a zip file at ``path``."""
+    if len(parts) > 0xFFFF:
+        raise InputError(f"报告过大，无法写成文件（{len(parts)} 个部件）")
     central: list[bytes] = []
     offset = 0
     with open(path, "wb") as out:
@@ -117,7 +135,7 @@ def write(path: Path, parts: list[Part]) -> None:
             name = p.name.encode("utf-8")
             flags = 0 if p.name.isascii() else 0x800  # bit 11: the name is UTF-8
             mtime, mdate = _dos(p.date_time)
-            if max(size, len(data), offset) > _LIMIT or len(parts) > 0xFFFF:
+            if max(size, len(data), offset) > _LIMIT:
                 raise InputError(f"报告过大，无法写成文件（{p.name}：{size} 字节）")
             out.write(struct.pack("<4sHHHHHLLLHH", b"PK\x03\x04", 20, flags, 8, mtime, mdate, crc, len(data),
                                   size, len(name), 0))

@@ -23,7 +23,6 @@ import functools
 import io
 import math
 import re
-import zipfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -462,9 +461,8 @@ def _sheets_xml(tables: list[Table], known: dict[tuple[Any, ...], int], deflate:
     With ``deflate``, rows without tokens come compressed (``package.deflated``)."""
     out: list[tuple[list[int], bytes | package.Piece, list[tuple[Any, ...]]]] = []
     for t in tables:
-        columns, depths, widths = _sheet_columns(t)
         keys: dict[tuple[Any, ...], str] = {}
-        rows = _rows_xml(t, columns, depths, _col_widths(t, widths), functools.partial(_token, known, keys))
+        widths, rows = _table_rows(t, functools.partial(_token, known, keys))
         out.append((widths, package.deflated([rows]) if deflate and not keys else rows, list(keys)))
     return out
 
@@ -484,26 +482,21 @@ def _token(known: dict[tuple[Any, ...], int], keys: dict[tuple[Any, ...], str], 
 def _untokened(xml: bytes, keys: list[tuple[Any, ...]], style_id: Callable[[tuple[Any, ...]], int]) -> bytes:
     """``_sheets_xml``'s rows with the workbook's style ids, the styles made in the order the
     rows first use them (the order one process makes them in)."""
-    if not keys:
-        return xml
     ids = [str(style_id(key)).encode() for key in keys]
     return _TOKEN.sub(lambda m: ids[int(m[1])], xml)
 
 
 def _splice(saved: bytes, rows_xml: dict[str, package.Piece], path: Path) -> None:
     """The saved workbook with each table sheet's data rows put at the end of its sheetData."""
-    parts = []
-    with zipfile.ZipFile(io.BytesIO(saved)) as src:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            rows = rows_xml.get(info.filename)
-            if rows is not None and rows.size:
-                at = data.rindex(b"</sheetData>")
-                pieces = [package.deflated([data[:at]]), rows, package.deflated([data[at:]])]
-            else:
-                pieces = [package.deflated([data])]
-            parts.append(package.Part(info.filename, info.date_time, info.external_attr, pieces))
-    package.write(path, parts)
+
+    def pieces(name: str, data: bytes) -> list[package.Piece] | None:
+        rows = rows_xml.get(name)
+        if rows is None or not rows.size:
+            return None
+        at = data.rindex(b"</sheetData>")
+        return [package.deflated([data[:at]]), rows, package.deflated([data[at:]])]
+
+    package.rewrite(saved, path, pieces)
 
 
 def _twin(tables: list[Table], split: int | None) -> int | None:
@@ -515,11 +508,10 @@ def _twin(tables: list[Table], split: int | None) -> int | None:
     return next((i for i in range(split) if tables[i].rows and [c.kind for c in tables[i].cols] == shape), None)
 
 
-def _sheet_rows(t: Table, style_id: Callable[[tuple[Any, ...]], Any]) -> tuple[list[int], package.Piece,
-                                                                              list[tuple[Any, ...]]]:
-    """A table's content widths and its data rows, compressed (as ``_sheets_xml`` gives them)."""
+def _table_rows(t: Table, style_id: Callable[[tuple[Any, ...]], Any]) -> tuple[list[int], bytes]:
+    """A table's content widths and its data rows as worksheet XML."""
     columns, depths, widths = _sheet_columns(t)
-    return widths, package.deflated([_rows_xml(t, columns, depths, _col_widths(t, widths), style_id)]), []
+    return widths, _rows_xml(t, columns, depths, _col_widths(t, widths), style_id)
 
 
 def write(doc: Doc, path: Path) -> None:
@@ -553,7 +545,8 @@ def write(doc: Doc, path: Path) -> None:
                 # other, in one process as in two: the child then knows the ids of the styles such
                 # tables use, and writes and compresses its rows itself.
                 if twin is not None:
-                    early[twin] = _sheet_rows(sheets[twin][1], _style_ids(styles, ws))
+                    widths, rows = _table_rows(sheets[twin][1], _style_ids(styles, ws))
+                    early[twin] = (widths, package.deflated([rows]), [])
                 later = parallel.start(_sheets_xml, [t for _, t in sheets[split:]], dict(styles.ids), True)
             ready = made[i - split] if made is not None and split is not None else early.get(i)
             if ready is not None:
